@@ -1,0 +1,145 @@
+"""Records → rdflib graphs: the only writer of triples."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from decimal import Decimal
+
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import PROV, RDF, RDFS, SKOS, XSD
+
+from kg.iris import article_iri, entity_iri, statement_iri
+from kg.records import COUNTRY, PLACE, Article, Entity, Extraction, Relation
+from kg.resolve import Resolution
+from kg.vocab import CLASS_IRIS, KG, MODALITY_IRIS, RELATIONS, SCHEMA, bind_prefixes
+
+logger = logging.getLogger(__name__)
+
+_PREFIXES = {"kg": KG, "schema": SCHEMA}
+_DATATYPES = {"date": XSD.date, "gYearMonth": XSD.gYearMonth, "gYear": XSD.gYear}
+
+
+def predicate_iri(curie: str) -> URIRef:
+    """``"kg:leaderOf"`` → the property's IRI."""
+    prefix, local = curie.split(":", 1)
+    return URIRef(str(_PREFIXES[prefix]) + local)
+
+
+def _admits(allowed: tuple[str, ...], cls: str) -> bool:
+    return "any" in allowed or cls in allowed or (cls == COUNTRY and PLACE in allowed)
+
+
+def fits_contract(predicate: URIRef, subject_cls: str, obj_cls: str | None) -> bool:
+    """Whether a relation's ends have the classes the ontology allows."""
+    if predicate not in RELATIONS:
+        return obj_cls is None
+    domain, range_ = RELATIONS[predicate]
+    return obj_cls is not None and _admits(domain, subject_cls) and _admits(range_, obj_cls)
+
+
+def new_graph() -> Graph:
+    """An empty graph with the contract's prefixes bound."""
+    graph = Graph(bind_namespaces="none")
+    bind_prefixes(graph)
+    return graph
+
+
+class Builder:
+    """Builds one graph per article from a run's extractions and resolution."""
+
+    def __init__(self, base: str, resolution: Resolution) -> None:
+        self.base = base
+        self.res = resolution
+
+    def entity_node(self, entity: Entity) -> URIRef:
+        """The IRI of a resolved entity."""
+        return URIRef(entity_iri(self.base, entity.cls, entity.key))
+
+    def article_node(self, article: Article) -> URIRef:
+        """The IRI of an article."""
+        return URIRef(article_iri(self.base, article.identifier, article.content_hash))
+
+    def _describe(self, graph: Graph, entity: Entity) -> URIRef:
+        node = self.entity_node(entity)
+        graph.add((node, RDF.type, CLASS_IRIS[entity.cls]))
+        graph.add((node, RDFS.label, Literal(entity.label)))
+        for alias in entity.aliases:
+            graph.add((node, SKOS.altLabel, Literal(alias)))
+        return node
+
+    def article_graph(self, ex: Extraction) -> Graph:
+        """The graph of one article: its metadata, entities, facts and statements."""
+        graph = new_graph()
+        art = ex.article
+        aid = art.identifier
+        node = self.article_node(art)
+        graph.add((node, RDF.type, SCHEMA.NewsArticle))
+        graph.add((node, SCHEMA.identifier, Literal(aid)))
+        graph.add((node, KG.contentHash, Literal(art.content_hash)))
+        if art.headline:
+            graph.add((node, SCHEMA.headline, Literal(art.headline)))
+        if art.date_published:
+            graph.add((node, SCHEMA.datePublished, Literal(art.date_published.isoformat(),
+                                                            datatype=XSD.date)))
+        if art.url:
+            graph.add((node, SCHEMA.url, Literal(art.url, datatype=XSD.anyURI)))
+        for m in ex.mentions:
+            entity = self.res.lookup(aid, m.cls, m.canonical_hint)
+            if entity is None:
+                continue
+            ent_node = self._describe(graph, entity)
+            graph.add((node, SCHEMA.mentions, ent_node))
+            if m.rule == "metadata:publisher":
+                graph.add((node, SCHEMA.publisher, ent_node))
+            elif m.rule == "metadata:author":
+                graph.add((node, SCHEMA.author, ent_node))
+            elif m.rule in ("metadata:cited", "outlet"):
+                graph.add((node, SCHEMA.citation, ent_node))
+        for rel in _dedupe(ex.relations):
+            self._add_relation(graph, node, aid, rel)
+        return graph
+
+    def _add_relation(self, graph: Graph, article: URIRef, aid: str, rel: Relation) -> None:
+        predicate = predicate_iri(rel.predicate)
+        subject = self.res.lookup(aid, rel.subject_cls, rel.subject)
+        if subject is None or not fits_contract(predicate, rel.subject_cls, rel.obj_cls):
+            logger.debug("dropped %s: ends do not resolve or fit the contract", rel)
+            return
+        s = self._describe(graph, subject)
+        o: URIRef | Literal
+        if rel.obj_cls is None:
+            datatype = _DATATYPES.get(rel.literal_datatype or "")
+            o = Literal(rel.obj, datatype=datatype)
+        else:
+            obj = self.res.lookup(aid, rel.obj_cls, rel.obj)
+            if obj is None or obj == subject:
+                return
+            o = self._describe(graph, obj)
+        st = URIRef(statement_iri(self.base, s, predicate, o.n3(), str(article), rel.evidence))
+        graph.add((st, RDF.type, KG.Statement))
+        graph.add((st, RDF.subject, s))
+        graph.add((st, RDF.predicate, predicate))
+        graph.add((st, RDF.object, o))
+        graph.add((st, PROV.wasDerivedFrom, article))
+        graph.add((st, KG.evidence, Literal(rel.evidence)))
+        graph.add((st, KG.confidence, Literal(Decimal(str(round(rel.confidence, 2))),
+                                              datatype=XSD.decimal)))
+        graph.add((st, KG.modality, MODALITY_IRIS[rel.modality.value]))
+        graph.add((st, KG.rule, Literal(rel.rule)))
+        if rel.attributed_to and rel.attributed_cls:
+            source = self.res.lookup(aid, rel.attributed_cls, rel.attributed_to)
+            if source is not None:
+                graph.add((st, KG.attributedTo, self._describe(graph, source)))
+        if rel.modality.is_plain:
+            graph.add((s, predicate, o))
+
+
+def _dedupe(relations: Iterable[Relation]) -> list[Relation]:
+    """One relation per fact and sentence: the most confident reading wins."""
+    best: dict[tuple[str, str, str, str, str | None, str], Relation] = {}
+    for rel in relations:
+        key = (rel.subject, rel.subject_cls, rel.predicate, rel.obj, rel.obj_cls, rel.evidence)
+        if key not in best or rel.confidence > best[key].confidence:
+            best[key] = rel
+    return list(best.values())

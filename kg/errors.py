@@ -1,0 +1,44 @@
+"""The KgError family: every error a user can cause, with where to look."""
+
+from __future__ import annotations
+
+
+class KgError(Exception):
+    """Base class for errors that are the user's to fix (no traceback shown)."""
+
+    exit_code = 1
+
+
+class InputError(KgError):
+    """An input file or stream that cannot be read as an article."""
+
+    exit_code = 1
+
+    def __init__(self, source: str, problem: str) -> None:
+        super().__init__(f"{source}: {problem}")
+        self.source = source
+        self.problem = problem
+
+
+class ShapesError(KgError):
+    """The SHACL shapes or the ontology cannot be loaded."""
+
+    exit_code = 3
+
+
+class NonConformingError(KgError):
+    """A graph does not conform to the shapes."""
+
+    exit_code = 3
+
+
+class StoreError(KgError):
+    """The embedded store or a remote endpoint failed."""
+
+    exit_code = 4
+
+
+class QueryError(KgError):
+    """A SPARQL query is malformed or not allowed."""
+
+    exit_code = 2

@@ -1,0 +1,89 @@
+"""Doc → records: the only reader of what kg's spaCy components found."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from kg.gazetteer import gazetteer
+from kg.nlp import build_nlp
+from kg.nlp.entities import Found, find_entities
+from kg.nlp.relations import find_relations
+from kg.nlp.titles import LEADER, MEMBER, WORKS, find_titles
+from kg.records import COUNTRY, ORGANIZATION, PERSON, PLACE, Article, Extraction, Mention, Relation
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Iterator
+
+    from spacy.tokens import Doc
+
+    from kg.settings import Settings
+
+
+def _mention(doc: Doc, found: Found) -> Mention:
+    span = doc[found.start:found.end]
+    name = found.name if found.name != span.text else ""
+    return Mention(span.text, found.cls, span.start_char, span.end_char, name=name, rule=found.rule)
+
+
+def _sentence(doc: Doc, token_index: int) -> str:
+    return " ".join(doc[token_index].sent.text.split())
+
+
+def title_relations(doc: Doc, entities: list[Found]) -> Iterator[tuple[Relation, Found | None]]:
+    """Relations read off job titles; yields each with the demonym country it introduced."""
+    for fact in find_titles(doc, entities, gazetteer()):
+        person = fact.person
+        name = person.name
+        evidence = _sentence(doc, person.start)
+        conf = 0.8 if fact.appositive else 0.9
+        yield Relation(name, PERSON, "schema:jobTitle", fact.title, None, evidence,
+                       confidence=conf, rule="title:jobTitle"), None
+        org = fact.org
+        if org is None:
+            continue
+        introduced = org if org.rule == "demonym" else None
+        if org.rule == "demonym":
+            conf -= 0.05
+        predicate = None
+        if fact.kind == LEADER and org.cls in (ORGANIZATION, COUNTRY, PLACE):
+            predicate = "kg:leaderOf"
+        elif fact.kind == WORKS and org.cls == ORGANIZATION:
+            predicate = "schema:worksFor"
+        elif fact.kind == MEMBER and org.cls == ORGANIZATION:
+            predicate = "schema:memberOf"
+        if predicate:
+            yield Relation(name, PERSON, predicate, org.name, org.cls, evidence,
+                           confidence=round(conf, 2), rule=f"title:{fact.kind}"), introduced
+
+
+def extract_doc(doc: Doc, article: Article) -> Extraction:
+    """Every mention and relation of one parsed article."""
+    gaz = gazetteer()
+    entities = find_entities(doc, gaz)
+    mentions = [_mention(doc, f) for f in entities]
+    relations: list[Relation] = []
+    for rel, introduced in title_relations(doc, entities):
+        relations.append(rel)
+        if introduced is not None:
+            mentions.append(_mention(doc, introduced))
+    relations.extend(find_relations(doc, entities, gaz))
+    mentions.extend(metadata_mentions(article))
+    return Extraction(article, tuple(mentions), tuple(relations))
+
+
+def metadata_mentions(article: Article) -> list[Mention]:
+    """The publisher, authors and cited outlets that the article's metadata names."""
+    found = []
+    if article.publisher:
+        found.append(Mention(article.publisher, ORGANIZATION, -1, -1, rule="metadata:publisher"))
+    found.extend(Mention(a, PERSON, -1, -1, rule="metadata:author") for a in article.authors)
+    found.extend(Mention(c, ORGANIZATION, -1, -1, rule="metadata:cited") for c in article.cited)
+    return found
+
+
+def extract_articles(articles: Iterable[Article], settings: Settings) -> Iterator[Extraction]:
+    """Run the spaCy pipeline over articles (streamed) and extract records from each."""
+    nlp = build_nlp(settings.model)
+    pairs = ((a.text, a) for a in articles)
+    for doc, article in nlp.pipe(pairs, as_tuples=True, batch_size=32):
+        yield extract_doc(doc, article)

@@ -1,0 +1,189 @@
+"""Entity mentions: spaCy's NER mapped to contract classes, cleaned, plus rule-found names."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+from spacy.tokens import Doc, Span, Token
+
+from kg.gazetteer import Gazetteer
+from kg.nlp.rules import load_rules, word_set
+from kg.records import AGREEMENT, COUNTRY, EVENT, ORGANIZATION, PERSON, PLACE
+
+_BAD_TEXT = re.compile(r"@|://|www\.|icon|\.(com|org|net)\b", re.IGNORECASE)
+_STRIP_TOKENS = {"the", "a", "an", "'s", "’s", "'", "’"}
+
+
+@dataclass(frozen=True, slots=True)
+class Found:
+    """An entity mention by token offsets, with its class and the name it gives."""
+
+    start: int
+    end: int
+    cls: str
+    name: str
+    rule: str = "ner"
+
+
+def _trim(span: Span) -> Span | None:
+    """Cut a span at a line break, drop leading articles, possessives and punctuation."""
+    doc = span.doc
+    start, end = span.start, span.end
+    for i in range(start, end):
+        if "\n" in doc[i].text or "\n" in doc[i].whitespace_ or doc[i].is_space:
+            end = i + 1 if "\n" in doc[i].whitespace_ and not doc[i].is_space else i
+            break
+    honorifics = word_set("entities", "person", "honorifics")
+    while start < end and (doc[start].lower_ in _STRIP_TOKENS or doc[start].is_punct
+                           or doc[start].lower_ in honorifics and span.label_ == "PERSON"):
+        start += 1
+    while end > start and (doc[end - 1].lower_ in _STRIP_TOKENS or doc[end - 1].is_punct
+                           and doc[end - 1].text not in {".", ")"}):
+        end -= 1
+    if end > start and doc[end - 1].text == ")" and "(" not in doc[start:end].text:
+        end -= 1
+    return doc[start:end] if end > start else None
+
+
+def plausible_name(span: Span) -> bool:
+    """Whether a span can be a name: capitalised, not a URL, not an adjective."""
+    text = span.text
+    if len(text) < 2 or not any(c.isupper() for c in text) or _BAD_TEXT.search(text):
+        return False
+    if text.lower().startswith(("non-", "anti-", "pro-", "post-", "pre-")):
+        return False
+    if all(t.tag_ in {"JJ", "JJR", "JJS", "RB"} for t in span):
+        return False
+    return not span[0].is_lower
+
+
+def classify(span: Span, label: str, gaz: Gazetteer) -> tuple[str, str] | None:
+    """The contract class and name of an NER span, or None to drop it."""
+    labels = load_rules("entities")["labels"]
+    cls = labels.get(label)
+    if cls is None:
+        return None
+    name = span.text
+    last = span[-1].lower_
+    if cls in (ORGANIZATION, EVENT, AGREEMENT, PLACE) and len(span) > 1:
+        if last in word_set("entities", "agreement", "heads") and span[-1].is_title:
+            cls = AGREEMENT
+        elif last in word_set("entities", "event", "heads") and span[-1].is_title:
+            cls = EVENT
+    if label == "GPE" or (label == "LOC" and len(span) <= 3):
+        country = gaz.country(name, allow_code=label == "GPE")
+        if country is not None:
+            return COUNTRY, country.name
+    return cls, name
+
+
+def _outlet_spans(doc: Doc) -> Iterator[Span]:
+    """Untagged proper names that report news ("Kyodo reported", "according to Kyodo")."""
+    verbs = word_set("entities", "outlets", "verbs")
+    nouns = word_set("entities", "outlets", "nouns")
+    for tok in doc:
+        head: Token | None = None
+        if tok.dep_ == "nsubj" and tok.head.lemma_ in verbs:
+            head = tok
+        elif tok.dep_ == "pobj" and tok.head.lower_ == "to" and tok.head.head.lower_ == "according":
+            head = tok
+        if head is None:
+            continue
+        if head.lower_ in nouns:
+            # "the Nikkei newspaper": the name is the compound before the noun.
+            names = [t for t in head.lefts if t.dep_ == "compound" and t.tag_ == "NNP"]
+            if names:
+                yield from _proper_run(doc, names[-1])
+            continue
+        if head.tag_ == "NNP":
+            yield from _proper_run(doc, head)
+
+
+def _proper_run(doc: Doc, tok: Token) -> Iterator[Span]:
+    """The run of proper-noun tokens containing ``tok`` (same line)."""
+    start = end = tok.i
+    while start > 0 and doc[start - 1].tag_ == "NNP" and "\n" not in doc[start - 1].whitespace_:
+        start -= 1
+    while end + 1 < len(doc) and doc[end + 1].tag_ == "NNP" and "\n" not in doc[end].whitespace_:
+        end += 1
+    yield doc[start:end + 1]
+
+
+def _event_spans(doc: Doc) -> Iterator[Span]:
+    """Proper names followed by an event noun: "the NATO summit", "a G20 Summit"."""
+    heads = word_set("entities", "event", "lower_heads")
+    for tok in doc:
+        if tok.lower_ not in heads or tok.i == 0:
+            continue
+        prev = doc[tok.i - 1]
+        if prev.tag_ != "NNP" and not prev.ent_type_:
+            continue
+        start = tok.i - 1
+        while start > 0 and (doc[start - 1].tag_ == "NNP" or doc[start - 1].ent_iob_ == "I"):
+            start -= 1
+        yield doc[start:tok.i + 1]
+
+
+def _agreement_spans(doc: Doc) -> Iterator[Span]:
+    """Title-case names ending in an agreement word, whether NER saw them or not."""
+    heads = word_set("entities", "agreement", "heads")
+    for tok in doc:
+        if tok.lower_ not in heads or not tok.is_title or tok.i == 0:
+            continue
+        start = tok.i
+        while start > 0 and (doc[start - 1].is_title or doc[start - 1].like_num) \
+                and "\n" not in doc[start - 1].whitespace_:
+            start -= 1
+        if start < tok.i:
+            yield doc[start:tok.i + 1]
+
+
+def find_entities(doc: Doc, gaz: Gazetteer) -> list[Found]:
+    """Every entity mention of a doc, without overlaps (longer rule spans win)."""
+    candidates: list[tuple[Span, str, str]] = []
+    for ent in doc.ents:
+        span = _trim(ent)
+        if span is None or not plausible_name(span):
+            continue
+        got = classify(span, ent.label_, gaz)
+        if got is not None:
+            candidates.append((span, got[0], "ner:" + ent.label_))
+    for span in _outlet_spans(doc):
+        trimmed = _trim(span)
+        if trimmed is not None and plausible_name(trimmed):
+            candidates.append((trimmed, ORGANIZATION, "outlet"))
+    for span in _event_spans(doc):
+        trimmed = _trim(span)
+        if trimmed is not None and plausible_name(trimmed):
+            candidates.append((trimmed, EVENT, "event"))
+    for span in _agreement_spans(doc):
+        trimmed = _trim(span)
+        if trimmed is not None and len(trimmed) > 1 and plausible_name(trimmed):
+            candidates.append((trimmed, AGREEMENT, "agreement"))
+    return _resolve_overlaps(candidates, gaz)
+
+
+_RULE_RANK = {"event": 3, "agreement": 3, "outlet": 2}
+
+
+def _resolve_overlaps(candidates: Iterable[tuple[Span, str, str]], gaz: Gazetteer) -> list[Found]:
+    """Keep the best of overlapping spans: rule spans over NER, then longer spans."""
+    ordered = sorted(candidates, key=lambda c: (-_RULE_RANK.get(c[2], 0), -len(c[0]), c[0].start))
+    taken: set[int] = set()
+    kept: list[Found] = []
+    for span, cls, rule in ordered:
+        idx = set(range(span.start, span.end))
+        if idx & taken:
+            continue
+        # An outlet rule never overrides a person NER saw ("according to Smith").
+        if rule == "outlet" and any(t.ent_type_ == "PERSON" for t in span):
+            continue
+        name = span.text
+        if cls == COUNTRY:
+            country = gaz.country(name, allow_code=True)
+            name = country.name if country else name
+        taken |= idx
+        kept.append(Found(span.start, span.end, cls, name, rule))
+    return sorted(kept, key=lambda f: f.start)

@@ -1,0 +1,77 @@
+"""The main job: inputs → articles → records → per-article graphs (and one merged graph)."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from rdflib import Graph
+
+from kg.build import Builder, new_graph
+from kg.errors import InputError
+from kg.extract import extract_articles
+from kg.ingest import read_inputs
+from kg.records import Article
+from kg.resolve import resolve
+from kg.settings import Settings
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class RunResult:
+    """What a run produced: one graph per article, and the inputs that failed."""
+
+    graphs: list[tuple[str, Graph]] = field(default_factory=list)
+    failures: list[InputError] = field(default_factory=list)
+    articles: list[Article] = field(default_factory=list)
+
+    def merged(self) -> Graph:
+        """All article graphs as one graph."""
+        graph = new_graph()
+        for _, g in self.graphs:
+            graph += g
+        return graph
+
+    @property
+    def statements(self) -> int:
+        """How many kg:Statement nodes the run wrote."""
+        from kg.vocab import KG
+        from rdflib.namespace import RDF
+
+        return sum(1 for _, g in self.graphs for _ in g.subjects(RDF.type, KG.Statement))
+
+
+def _articles(inputs: Sequence[str], result: RunResult,
+              on_error: Callable[[InputError], None] | None) -> list[Article]:
+    articles = []
+    for item in read_inputs(inputs):
+        if isinstance(item, InputError):
+            result.failures.append(item)
+            if on_error:
+                on_error(item)
+        else:
+            articles.append(item)
+    return articles
+
+
+def run(inputs: Sequence[str], settings: Settings,
+        on_error: Callable[[InputError], None] | None = None,
+        skip: Callable[[Article], bool] | None = None) -> RunResult:
+    """Read, extract, resolve and build every input; bad inputs are collected, not raised.
+
+    ``skip`` lets a caller leave out articles it already has (kg ingest).
+    """
+    result = RunResult()
+    articles = _articles(inputs, result, on_error)
+    if skip is not None:
+        articles = [a for a in articles if not skip(a)]
+    result.articles = articles
+    extractions = list(extract_articles(articles, settings))
+    resolution = resolve(extractions)
+    builder = Builder(settings.base, resolution)
+    for ex in extractions:
+        result.graphs.append((str(builder.article_node(ex.article)), builder.article_graph(ex)))
+    logger.info("%d articles, %d failed inputs", len(articles), len(result.failures))
+    return result
