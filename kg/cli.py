@@ -182,6 +182,171 @@ def validate_cmd(files: tuple[str, ...], report: str | None) -> None:
     sys.exit(EXIT_NONCONFORMING)
 
 
+# --------------------------------------------------------------------------- store commands
+# load, query, stats, export: thin shells over kg.store (imported when a
+# command runs, so that pyoxigraph is not loaded for `kg extract`).
+
+
+def store_options(func: F) -> F:
+    """--store/--endpoint and the remote options, passed on as ``store_opts``.
+
+    ``store_opts`` is a dict of keyword arguments for kg.store.open_store.
+    """
+
+    @click.option("--store", "store_dir", type=click.Path(file_okay=False), metavar="DIR",
+                  help="Embedded store folder  [default: $KG_STORE, else "
+                       "$XDG_DATA_HOME/kg/store, else ~/.local/share/kg/store]")
+    @click.option("--endpoint", metavar="URL",
+                  help="Use a SPARQL 1.1 server instead, e.g. http://localhost:7878 for "
+                       "`oxigraph serve --union-default-graph` (it must query the union of "
+                       "named graphs by default).")
+    @click.option("--graph-store", metavar="URL",
+                  help="The server's Graph Store Protocol URL, for loads  "
+                       "[default: the endpoint's /store; Fuseki: …/DATASET/data]")
+    @click.option("--user", envvar="KG_ENDPOINT_USER", show_envvar=True,
+                  help="HTTP basic auth user for --endpoint.")
+    @click.option("--password", envvar="KG_ENDPOINT_PASSWORD", show_envvar=True,
+                  help="HTTP basic auth password for --endpoint.")
+    @click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=30.0,
+                  show_default=True, metavar="SECONDS",
+                  help="Time limit for each HTTP call to --endpoint.")
+    @functools.wraps(func)
+    def wrapper(*args: Any, store_dir: str | None, endpoint: str | None,
+                graph_store: str | None, user: str | None, password: str | None,
+                timeout: float, **kwargs: Any) -> Any:
+        if store_dir is not None and endpoint:
+            raise click.UsageError("give --store or --endpoint, not both")
+        store_opts = {"store_dir": store_dir, "endpoint": endpoint, "graph_store": graph_store,
+                      "user": user, "password": password, "timeout": timeout}
+        return func(*args, store_opts=store_opts, **kwargs)
+
+    return wrapper  # type: ignore[return-value]
+
+
+def _write_output(data: bytes, output: str = "-") -> None:
+    if output == "-":
+        stream = click.get_binary_stream("stdout")
+        stream.write(data)
+        stream.flush()
+    else:
+        write_atomic(output, data)
+
+
+@cli.command(epilog=EXIT_CODES_HELP)
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, allow_dash=True))
+@click.option("--format", "fmt", type=click.Choice(["turtle", "ntriples", "nquads", "trig"]),
+              help="Format of every FILE  [default: from the suffix: .ttl .nt .nq .trig; "
+                   "Turtle for -]")
+@store_options
+@verbosity
+@handle_errors
+def load(files: tuple[str, ...], fmt: str | None, store_opts: dict[str, Any]) -> None:
+    """Load RDF files (kg's output or anyone's) into the store.
+
+    Each schema:NewsArticle of a Turtle or N-Triples file goes into a named
+    graph named after the article's IRI; N-Quads and TriG keep their graph
+    names; the rest of a file goes into a graph named after the file. Loading
+    again replaces those graphs, so counts never grow on a re-load. The
+    ontology is (re)loaded into its own graph every time.
+    """
+    from pathlib import Path
+
+    from kg.errors import InputError
+    from kg.store import open_store
+
+    quiet = click.get_current_context().meta.get("kg.quiet")
+    failed = 0
+    with open_store(**store_opts) as store:
+        store.load_ontology()
+        for name in files:
+            try:
+                graphs = store.load_file(Path(name), fmt)
+            except InputError as exc:
+                _report_failure(exc)
+                failed += 1
+                continue
+            if not quiet:
+                filled = [g for g, n in graphs.items() if n]
+                click.echo(f"kg: {name}: {len(filled)} graphs, {sum(graphs.values())} triples "
+                           f"loaded into {store.location}", err=True)
+    sys.exit(EXIT_INPUTS_FAILED if failed else EXIT_OK)
+
+
+@cli.command(epilog=EXIT_CODES_HELP)
+@click.argument("sparql", metavar="[QUERY]", required=False)
+@click.option("--saved", metavar="NAME", help="Run a saved query (see --list).")
+@click.option("--list", "list_saved", is_flag=True, help="List the saved queries and exit.")
+@click.option("--param", "params", multiple=True, metavar="NAME=VALUE",
+              help="Bind ?NAME to VALUE (repeatable): <IRI>, prefix:name with a kg prefix "
+                   "(schema:Person), else a plain string. Never pasted into the query text.")
+@click.option("--format", "fmt", type=click.Choice(["json", "csv", "tsv", "table"]),
+              default="json", show_default=True,
+              help="Format of SELECT and ASK results (SPARQL 1.1 JSON, CSV, TSV, or a table); "
+                   "CONSTRUCT and DESCRIBE always give Turtle.")
+@store_options
+@verbosity
+@handle_errors
+def query(sparql: str | None, saved: str | None, list_saved: bool, params: tuple[str, ...],
+          fmt: str, store_opts: dict[str, Any]) -> None:
+    """Run a read-only SPARQL query: QUERY is the text, - for stdin, or @FILE.rq.
+
+    The default graph is the union of every named graph, and the kg:,
+    schema:, skos:, prov:, rdf:, rdfs:, xsd:, owl: and sh: prefixes are
+    predeclared. Updates are refused.
+    """
+    from kg.query import parse_param, read_query, render_result, saved_queries, saved_query, table
+    from kg.store import open_store
+
+    if list_saved:
+        listing = [[q.name, q.description] for q in saved_queries().values()]
+        _write_output(table(["name", "description"], listing).encode())
+        return
+    if (sparql is None) == (saved is None):
+        raise click.UsageError("give a QUERY or --saved NAME (or --list)")
+    text = saved_query(saved).text if saved else read_query(sparql or "")
+    bindings = dict(parse_param(p) for p in params)
+    with open_store(read_only=True, **store_opts) as store:
+        result = store.query(text, bindings)
+    _write_output(render_result(result, fmt))
+
+
+@cli.command(epilog=EXIT_CODES_HELP)
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table",
+              show_default=True, help="A table for people or JSON for scripts.")
+@store_options
+@verbosity
+@handle_errors
+def stats(fmt: str, store_opts: dict[str, Any]) -> None:
+    """Count articles, named graphs and quads; entities per class, facts per
+    property (plain triples that a statement describes), statements per modality."""
+    import json
+
+    from kg.query import render_stats
+    from kg.store import open_store
+
+    with open_store(read_only=True, **store_opts) as store:
+        doc = store.stats().to_json()
+    text = json.dumps(doc, indent=2) + "\n" if fmt == "json" else render_stats(doc)
+    _write_output(text.encode())
+
+
+@cli.command(epilog=EXIT_CODES_HELP)
+@click.option("-o", "--output", default="-", show_default=True,
+              help="Where to write; - for stdout.")
+@click.option("--format", "fmt", type=click.Choice(["nquads", "trig"]), default="nquads",
+              show_default=True, help="N-Quads or TriG; every named graph, sorted.")
+@store_options
+@verbosity
+@handle_errors
+def export(output: str, fmt: str, store_opts: dict[str, Any]) -> None:
+    """Dump the whole store, graph by graph."""
+    from kg.store import open_store
+
+    with open_store(read_only=True, **store_opts) as store:
+        data = store.export(fmt)
+    _write_output(data, output)
+
+
 def main() -> None:
     """Console-script entry point."""
     cli(prog_name="kg")

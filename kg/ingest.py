@@ -15,7 +15,6 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from functools import cache
-from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +22,7 @@ from dateutil import parser as date_parser
 
 from kg.errors import InputError
 from kg.records import Article
+from kg.resources import data_path
 
 logger = logging.getLogger(__name__)
 
@@ -126,23 +126,28 @@ def _either(patterns: Iterable[str]) -> str:
     return "|".join(f"(?:{p})" for p in patterns)
 
 
-@cache
-def _rules() -> _Rules:
-    text = (files("kg") / "_data" / "furniture.toml").read_text(encoding="utf-8")
-    data: dict[str, Any] = tomllib.loads(text)
-    limits, furn, dates = data["limits"], data["furniture"], data["dates"]
-    flags = re.IGNORECASE
+def _date_pattern(dates: dict[str, Any]) -> re.Pattern[str]:
+    """Day, month and year in the usual news forms, with an optional weekday and time."""
     day = r"\d{1,2}(?:st|nd|rd|th)?"
     year = r"(?:1[89]|20)\d{2}"
     month = rf"(?:{_alternation(dates['months'])})\.?"
-    zone = rf"(?:{_alternation(dates['time_zones'])}|[+-]\d{{2}}:?\d{{2}})"
-    clock = rf"(?:\s*(?:,|\bat\b|\||[-–—])?\s*\d{{1,2}}[:.]\d{{2}}(?::\d{{2}})?(?:\s*[ap]\.?m\.?)?(?:\s*{zone})?)"
-    iso = rf"{year}-\d{{1,2}}-\d{{1,2}}(?:T\d{{2}}:\d{{2}}(?::\d{{2}})?(?:\.\d+)?(?:Z|[+-]\d{{2}}:?\d{{2}})?)?"
-    date_re = (
-        rf"(?<![\w-])(?:(?:{_alternation(dates['weekdays'])})\.?,?\s+)?"
-        rf"(?P<date>{day}\s+{month},?\s+{year}|{month}\s+{day},?\s+{year}|{iso})"
-        rf"{clock}?(?![\w-])"
+    offset = r"[+-]\d{2}:?\d{2}"
+    zone = rf"(?:{_alternation(dates['time_zones'])}|{offset})"
+    clock = (
+        rf"(?:\s*(?:,|\bat\b|\||[-–—])?\s*\d{{1,2}}[:.]\d{{2}}(?::\d{{2}})?"
+        rf"(?:\s*[ap]\.?m\.?)?(?:\s*{zone})?)"
     )
+    iso = rf"{year}-\d{{1,2}}-\d{{1,2}}(?:T\d{{2}}:\d{{2}}(?::\d{{2}})?(?:\.\d+)?(?:Z|{offset})?)?"
+    weekday = rf"(?:(?:{_alternation(dates['weekdays'])})\.?,?\s+)?"
+    forms = rf"{day}\s+{month},?\s+{year}|{month}\s+{day},?\s+{year}|{iso}"
+    return re.compile(rf"(?<![\w-]){weekday}(?P<date>{forms}){clock}?(?![\w-])", re.IGNORECASE)
+
+
+@cache
+def _rules() -> _Rules:
+    text = data_path("furniture.toml").read_text(encoding="utf-8")
+    data: dict[str, Any] = tomllib.loads(text)
+    limits, furn, dates = data["limits"], data["furniture"], data["dates"]
     byline = data["byline"]
     prefixes = _alternation(byline["prefixes"])
     header = data["header"]
@@ -158,16 +163,16 @@ def _rules() -> _Rules:
         icon_min_share=limits["icon_min_share"],
         disclaimer_cues=tuple(furn["disclaimer_cues"]),
         disclaimer_min=limits["disclaimer_min_cues"],
-        cited=tuple(re.compile(p, flags) for p in data["cited"]["patterns"]),
+        cited=tuple(re.compile(p, re.IGNORECASE) for p in data["cited"]["patterns"]),
         cited_max_words=data["cited"]["max_words"],
-        byline=re.compile(rf"^\W*(?:{prefixes})\s*:?\s+(?P<names>.+)$", flags),
+        byline=re.compile(rf"^\W*(?:{prefixes})\s*:?\s+(?P<names>.+)$", re.IGNORECASE),
         particles=frozenset(byline["particles"]),
         not_person=frozenset(byline["not_person"]),
         header_lines=header["max_lines"],
         title_max_words=header["title_max_words"],
         masthead_max_words=header["masthead_max_words"],
         connectors=frozenset(header["masthead_connectors"]),
-        date=re.compile(date_re, flags),
+        date=_date_pattern(dates),
         date_labels=frozenset(dates["labels"]),
     )
 
@@ -457,7 +462,7 @@ def _html_to_text(raw: str) -> str:
 
 def parse_html(raw: str, identifier: str, source: str) -> Article:
     """An Article from an HTML page: trafilatura's main text and metadata, then the text rules."""
-    import trafilatura  # noqa: PLC0415 - slow import, only needed for HTML
+    import trafilatura  # slow to import; only HTML needs it
 
     doc = trafilatura.bare_extraction(
         raw,
@@ -617,9 +622,11 @@ def _read_path(
         else:
             yield _read_file(path, source, max_bytes)
         return
+    # A directory met twice (a symbolic link to itself, a parent or a
+    # sibling) is read once, so a link loop cannot recurse for ever.
     key = (info.st_dev, info.st_ino)
-    if key in seen:
-        logger.warning("%s: skipped, directory already read (symbolic link loop?)", source)
+    if key in seen or (path.is_symlink() and path.resolve() in path.parent.resolve().parents):
+        logger.warning("%s: skipped, a symbolic link to a directory already read", source)
         return
     seen.add(key)
     try:

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from importlib.resources import files
 from importlib.resources.abc import Traversable
 from pathlib import Path
+from typing import Any
 
 from kg.errors import QueryError
 from kg.vocab import PREFIXES
@@ -30,7 +31,10 @@ __all__ = [
     "parse_param",
     "read_query",
     "render_result",
+    "render_stats",
     "saved_queries",
+    "saved_query",
+    "table",
     "values_clause",
 ]
 
@@ -267,3 +271,23 @@ def render_result(result: QueryResult, fmt: str = "json") -> bytes:
         return ("\n".join(lines) + "\n").encode()
     rows = [[_display(row.get(n)) for n in names] for row in result.rows]
     return table(names, rows).encode()
+
+
+_STATS_SECTIONS = (("entities", "entities per class"), ("facts", "facts per property"),
+                   ("statements", "statements per modality"))
+
+
+def render_stats(doc: Mapping[str, Any]) -> str:
+    """kg.store.StoreStats.to_json() as a human table."""
+    rows: list[tuple[str, str]] = [("articles", str(doc["articles"])),
+                                   ("named graphs", str(doc["graphs"])),
+                                   ("quads", str(doc["quads"]))]
+    for key, title in _STATS_SECTIONS:
+        counts: Mapping[str, int] = doc.get(key) or {}
+        rows.append(("", ""))
+        rows.append((title, "" if counts else "0"))
+        rows += [(f"  {name}", str(n)) for name, n in counts.items()]
+    width = max(len(label) for label, _ in rows)
+    numbers = max(len(n) for _, n in rows)
+    return "\n".join(f"{label.ljust(width)}  {n.rjust(numbers)}".rstrip() if label else ""
+                     for label, n in rows) + "\n"

@@ -38,16 +38,25 @@ def name_key(name: str) -> str:
     return text
 
 
-def initials(name: str) -> str:
-    """Upper-case initials of a name's content words ("Organization for Security" → "OS")."""
+def initials(name: str, *, split_hyphens: bool = False, function_words: bool = False) -> str:
+    """Upper-case initials of a name's words ("United Nations" → "UN").
+
+    Function words ("of", "and") count only with ``function_words``; hyphenated
+    parts count separately only with ``split_hyphens``.
+    """
     letters = []
-    for word in re.split(r"[\s]+", name):
-        if word.lower() in _FUNCTION_WORDS or not word:
+    for word in name.split():
+        if word.lower() in _FUNCTION_WORDS and not function_words:
             continue
-        for part in word.split("-"):
-            if part and part[0].isalpha():
-                letters.append(part[0].upper())
+        parts = word.split("-") if split_hyphens else [word]
+        letters.extend(part[0].upper() for part in parts if part and part[0].isalpha())
     return "".join(letters)
+
+
+def initial_variants(name: str) -> set[str]:
+    """Every way writers abbreviate a name: with or without function words and hyphen parts."""
+    return {initials(name, split_hyphens=h, function_words=f)
+            for h in (False, True) for f in (False, True)}
 
 
 def acronym_definitions(text: str) -> dict[str, str]:
@@ -61,7 +70,7 @@ def acronym_definitions(text: str) -> dict[str, str]:
             tail = " ".join(words[i:])
             if tail.split()[0].lower() in _FUNCTION_WORDS:
                 continue
-            if initials(tail) == short.upper().replace("&", ""):
+            if short.upper().replace("&", "") in initial_variants(tail):
                 found[short] = tail
                 break
     return found
@@ -169,7 +178,8 @@ def _merge_acronyms(names: dict[tuple[str, str, str], str],
     longs: dict[str, set[str]] = defaultdict(set)
     for (_, c, key), name in names.items():
         if c == cls and len(key.split()) > 1:
-            longs[initials(name)].add(key)
+            for variant in initial_variants(name):
+                longs[variant].add(key)
     for k, name in sorted(names.items()):
         if k[1] != cls or group[k] != (cls, k[2]) or not (name.isupper() and 2 <= len(name) <= 8):
             continue

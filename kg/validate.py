@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import warnings
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -85,6 +86,25 @@ def validate(data: Graph, *, shapes: Graph | None = None) -> ValidationReport:
     )
 
 
+def _parse_text(text: str, fmt: str, base: str) -> Graph:
+    """Parse ``text`` as ``fmt``; named graphs of N-Quads are merged."""
+    graph = Graph(bind_namespaces="none")
+    if fmt != "nquads":
+        graph.parse(data=text, format=fmt, publicID=base)
+        return graph
+    # N-Quads need a context-aware sink (a plain Graph silently drops them).
+    dataset = Dataset()
+    with warnings.catch_warnings():
+        # rdflib 7.6's own N-Quads parser uses its deprecated default_context.
+        warnings.filterwarnings(
+            "ignore", message=r"Dataset\.default_context", category=DeprecationWarning
+        )
+        dataset.parse(data=text, format=fmt, publicID=base)
+    for s, p, o, _graph in dataset.quads():
+        graph.add((s, p, o))
+    return graph
+
+
 def _first_bad_line(text: str, fmt: str) -> tuple[int, str] | None:
     """Line number and parser message of the first line that fails alone.
 
@@ -95,7 +115,7 @@ def _first_bad_line(text: str, fmt: str) -> tuple[int, str] | None:
         if not line.strip() or line.lstrip().startswith("#"):
             continue
         try:
-            Dataset().parse(data=line + "\n", format=fmt)
+            _parse_text(line + "\n", fmt, "urn:kg:line")
         except Exception as exc:  # any parser error marks the line
             return number, _one_line(exc)
     return None
@@ -120,13 +140,10 @@ def _parse_file(path: Path, into: Graph) -> None:
         raise InputError(str(path), f"not UTF-8 text (byte {exc.start})") from exc
     except OSError as exc:
         raise InputError(str(path), f"cannot read: {exc.strerror or exc}") from exc
-    # N-Quads need a context-aware sink (a plain Graph silently drops them);
-    # named graphs are merged, as the shapes say nothing about them.
-    sink = Dataset()
     try:
-        sink.parse(data=text, format=fmt, publicID=path.resolve().as_uri())
+        parsed = _parse_text(text, fmt, path.resolve().as_uri())
     except Exception as exc:  # BadSyntax, ParserError, ValueError... all mean bad input
-        line = getattr(exc, "lines", None)
+        line = getattr(exc, "lines", None)  # Turtle's BadSyntax: 0-based line
         if isinstance(line, int):
             where, why = line + 1, _one_line(exc)
         else:
@@ -134,8 +151,7 @@ def _parse_file(path: Path, into: Graph) -> None:
             where, why = found if found else (None, _one_line(exc))
         place = f"line {where}: " if where else ""
         raise InputError(str(path), f"{place}cannot parse as {fmt}: {why}") from exc
-    for s, p, o, _ctx in sink.quads():
-        into.add((s, p, o))
+    into += parsed
 
 
 def validate_files(paths: Iterable[str | Path]) -> ValidationReport:

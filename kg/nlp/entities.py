@@ -67,6 +67,8 @@ def classify(span: Span, label: str, gaz: Gazetteer) -> tuple[str, str] | None:
         return None
     name = span.text
     last = span[-1].lower_
+    if cls == PERSON and len(span) > 1 and last in word_set("entities", "organization", "heads"):
+        cls = ORGANIZATION
     if cls in (ORGANIZATION, EVENT, AGREEMENT, PLACE) and len(span) > 1:
         if last in word_set("entities", "agreement", "heads") and span[-1].is_title:
             cls = AGREEMENT
@@ -162,7 +164,23 @@ def find_entities(doc: Doc, gaz: Gazetteer) -> list[Found]:
         trimmed = _trim(span)
         if trimmed is not None and len(trimmed) > 1 and plausible_name(trimmed):
             candidates.append((trimmed, AGREEMENT, "agreement"))
-    return _resolve_overlaps(candidates, gaz)
+    return one_sense_per_article(_resolve_overlaps(candidates, gaz), doc)
+
+
+def one_sense_per_article(found: list[Found], doc: Doc) -> list[Found]:
+    """A lone surname NER labelled otherwise is the person named in full elsewhere.
+
+    spaCy's small model often tags the second mention of "Ana Ruiz" ("Ruiz
+    said") as an organisation or a place; within one article it is her.
+    """
+    surnames = {doc[f.end - 1].text for f in found if f.cls == PERSON and f.end - f.start > 1}
+    out = []
+    for f in found:
+        if f.cls in (ORGANIZATION, PLACE) and f.end - f.start == 1 and f.rule.startswith("ner") \
+                and doc[f.start].text in surnames:
+            f = Found(f.start, f.end, PERSON, f.name, f.rule + ":surname")
+        out.append(f)
+    return out
 
 
 _RULE_RANK = {"event": 3, "agreement": 3, "outlet": 2}

@@ -1,0 +1,656 @@
+"""Triple stores: an embedded Oxigraph store on disk, or any SPARQL 1.1 server.
+
+The only module that imports pyoxigraph. Both kinds of store offer the same
+interface (:class:`Store`, made by :func:`open_store`):
+
+* each article's triples live in a named graph named after the article's
+  IRI, the ontology in :data:`ONTOLOGY_GRAPH`, and whatever else a file holds
+  in a graph named after the file, so loading anything again *replaces* its
+  graphs and counts never grow on a re-load;
+* queries see the union of the named graphs as their default graph. The
+  embedded store asks pyoxigraph for it on every query; a server must be
+  set up that way: ``oxigraph serve --union-default-graph``, Fuseki
+  ``tdb2:unionDefaultGraph true``, GraphDB and Virtuoso do it by default.
+
+Remote stores speak the SPARQL 1.1 Protocol (POST ``application/sparql-query``)
+for queries and the Graph Store HTTP Protocol (``PUT …?graph=IRI``) for
+loads, with urllib only, HTTP basic auth and a timeout on every call.
+
+Locking: RocksDB lets one process open a store read-write. A second writer
+gets :class:`StoreError` "store DIR is in use by another process". Readers
+open the store read-only (no lock), so queries work while a load runs; they
+see the store as it was when they opened it.
+
+This module is longer than the house's 400 lines because the two stores and
+the per-article split share one interface; query text and rendering live in
+kg.query.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import logging
+import os
+import re
+import sys
+import urllib.error
+import urllib.parse
+import urllib.request
+from abc import ABC, abstractmethod
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from types import TracebackType
+
+import pyoxigraph as ox
+from rdflib import BNode, Graph, URIRef
+from rdflib.namespace import PROV, RDF, RDFS, SKOS
+
+from kg.errors import InputError, QueryError, StoreError
+from kg.query import XSD_STRING, QueryResult, Term, compact, values_clause
+from kg.settings import default_store
+from kg.vocab import KG, PREFIXES, SCHEMA
+
+__all__ = [
+    "DEFAULT_TIMEOUT",
+    "EXPORT_FORMATS",
+    "LOAD_FORMATS",
+    "ONTOLOGY_GRAPH",
+    "EmbeddedStore",
+    "RemoteStore",
+    "Store",
+    "StoreStats",
+    "check_query",
+    "graphs_from_file",
+    "open_store",
+    "split_by_article",
+]
+
+logger = logging.getLogger(__name__)
+
+ONTOLOGY_GRAPH = "https://w3id.org/kg-populator/ontology"
+DEFAULT_TIMEOUT = 30.0
+STDIN_GRAPH = "urn:kg:stdin"
+EXPORT_FORMATS = {"nquads": ox.RdfFormat.N_QUADS, "trig": ox.RdfFormat.TRIG}
+LOAD_FORMATS = {
+    "turtle": ox.RdfFormat.TURTLE,
+    "ntriples": ox.RdfFormat.N_TRIPLES,
+    "nquads": ox.RdfFormat.N_QUADS,
+    "trig": ox.RdfFormat.TRIG,
+}
+_SUFFIXES = {".ttl": "turtle", ".turtle": "turtle", ".nt": "ntriples", ".nq": "nquads",
+             ".trig": "trig"}
+_PLAIN = frozenset({KG.Asserted, KG.Reported})
+_DESCRIBE = (RDF.type, RDFS.label, SKOS.altLabel)
+
+
+# --------------------------------------------------------------------------- splitting
+
+
+def _closure(graph: Graph, node: URIRef | BNode, out: set[tuple]) -> None:
+    """``node``'s own triples, and those of blank nodes they lead to."""
+    todo, seen = [node], {node}
+    while todo:
+        for triple in graph.triples((todo.pop(), None, None)):
+            out.add(triple)
+            obj = triple[2]
+            if isinstance(obj, BNode) and obj not in seen:
+                seen.add(obj)
+                todo.append(obj)
+
+
+def split_by_article(graph: Graph) -> dict[str, Graph]:
+    """The triples of each schema:NewsArticle, keyed by the article's IRI.
+
+    An article's graph holds its own triples; every kg:Statement
+    ``prov:wasDerivedFrom`` it, with the plain triple it describes when its
+    modality is kg:Asserted or kg:Reported (or missing); and the rdf:type,
+    rdfs:label and skos:altLabel of every entity it mentions or that its
+    statements name. Triples found in no article's graph are left out: see
+    :func:`graphs_from_file`.
+    """
+    parts: dict[str, Graph] = {}
+    for article in sorted(set(graph.subjects(RDF.type, SCHEMA.NewsArticle)), key=str):
+        if not isinstance(article, URIRef):
+            continue
+        triples: set[tuple] = set()
+        _closure(graph, article, triples)
+        entities = {o for _, p, o in graph.triples((article, None, None))
+                    if p != RDF.type and isinstance(o, URIRef | BNode)}
+        for st in set(graph.subjects(PROV.wasDerivedFrom, article)):
+            if (st, RDF.type, KG.Statement) not in graph or not isinstance(st, URIRef | BNode):
+                continue
+            _closure(graph, st, triples)
+            s, p, o = (graph.value(st, RDF.subject), graph.value(st, RDF.predicate),
+                       graph.value(st, RDF.object))
+            entities.update(n for n in (s, o, graph.value(st, KG.attributedTo))
+                            if isinstance(n, URIRef | BNode))
+            modality = graph.value(st, KG.modality)
+            if (modality is None or modality in _PLAIN) and (s, p, o) in graph:
+                triples.add((s, p, o))
+        for entity in entities:
+            for predicate in _DESCRIBE:
+                triples.update(graph.triples((entity, predicate, None)))
+        part = Graph(bind_namespaces="none")
+        for triple in triples:
+            part.add(triple)
+        parts[str(article)] = part
+    return parts
+
+
+def _ntriples(triples: Iterable[tuple]) -> bytes:
+    graph = Graph(bind_namespaces="none")
+    for triple in triples:
+        graph.add(triple)
+    return graph.serialize(format="nt", encoding="utf-8")
+
+
+def _read_input(path: Path) -> bytes:
+    try:
+        return sys.stdin.buffer.read() if str(path) == "-" else path.read_bytes()
+    except OSError as exc:
+        raise InputError(str(path), f"cannot read ({exc.strerror})") from None
+
+
+def graphs_from_file(path: Path, fmt: str | None = None) -> dict[str, bytes]:
+    """Read an RDF file into named graphs, as N-Triples keyed by graph IRI.
+
+    Turtle and N-Triples are split by article (:func:`split_by_article`);
+    N-Quads and TriG keep their own graph names. Everything else, such as
+    the default graph of a quads file or a file that is not kg output, goes
+    to a graph named after the file (its ``file:`` IRI; ``urn:kg:stdin``
+    for ``-``), always present in the result, even empty, so that loading
+    the same file again replaces it.
+
+    Raises:
+        InputError: the file cannot be read, parsed or its format guessed.
+    """
+    name = str(path)
+    if fmt is None:
+        fmt = "turtle" if name == "-" else _SUFFIXES.get(path.suffix.lower())
+    if fmt not in LOAD_FORMATS:
+        raise InputError(name, "unknown RDF format: name it .ttl, .nt, .nq or .trig, "
+                               "or pass --format")
+    file_graph = STDIN_GRAPH if name == "-" else path.resolve().as_uri()
+    data = _read_input(path)
+    if fmt in ("nquads", "trig"):
+        groups: dict[str, list[ox.Triple]] = {file_graph: []}
+        try:
+            for quad in ox.parse(data, format=LOAD_FORMATS[fmt]):
+                graph_name = quad.graph_name
+                key = graph_name.value if isinstance(graph_name, ox.NamedNode) else file_graph
+                groups.setdefault(key, []).append(quad.triple)
+        except SyntaxError as exc:
+            raise InputError(name, f"cannot parse {fmt}: {_one_line(exc)}") from None
+        return {g: ox.serialize(ts, format=ox.RdfFormat.N_TRIPLES) for g, ts in groups.items()}
+    graph = Graph(bind_namespaces="none")
+    try:
+        graph.parse(data=data, format="nt" if fmt == "ntriples" else "turtle")
+    except Exception as exc:  # rdflib raises BadSyntax, ParserError, ValueError…
+        raise InputError(name, f"cannot parse {fmt}: {_one_line(exc)}") from None
+    parts = split_by_article(graph)
+    used: set[tuple] = set()
+    out: dict[str, bytes] = {}
+    for iri, part in parts.items():
+        used.update(part)
+        out[iri] = part.serialize(format="nt", encoding="utf-8")
+    out[file_graph] = _ntriples(t for t in graph if t not in used)
+    return out
+
+
+# --------------------------------------------------------------------------- queries
+
+
+def _one_line(exc: BaseException, limit: int = 300) -> str:
+    text = " ".join(str(exc).split()) or type(exc).__name__
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _syntax_message(exc: SyntaxError) -> str:
+    text = " ".join(str(exc).split())
+    # Oxigraph lists Unicode character classes among what it expected: noise here.
+    text = re.sub(r",? ?(?<![\"'])\[[^\]]*\]", "", text).replace("one of , ", "one of ")
+    match = re.match(r"error at (\d+):(\d+): (.*)", text)
+    if match:
+        line, column, detail = match.groups()
+        return _one_line(SyntaxError(f"SPARQL syntax error at line {line}, column {column}: "
+                                     f"{detail}"))
+    return _one_line(SyntaxError(f"SPARQL syntax error: {text}"))
+
+
+def _is_update(sparql: str) -> bool:
+    from rdflib.plugins.sparql.parser import parseUpdate  # slow import; only on failures
+
+    prologue = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items())
+    try:
+        parseUpdate(prologue + sparql)
+    except Exception:  # pyparsing's ParseException and whatever a bad token raises
+        return False
+    return True
+
+
+@cache
+def _parser() -> ox.Store:
+    # An empty in-memory store, used only to parse: its results are never
+    # iterated, so nothing is evaluated (not even SERVICE calls).
+    return ox.Store()
+
+
+def check_query(sparql: str, params: Mapping[str, Term] | None = None) -> tuple[str, tuple[str, ...]]:
+    """Parse a query before it goes anywhere: its kind and SELECT variables.
+
+    The kind is ``"select"``, ``"ask"`` or ``"graph"`` (CONSTRUCT, DESCRIBE).
+    The CONTRACT.md prefixes are predeclared.
+
+    Raises:
+        QueryError: a syntax error (with line and column), an update, or a
+            ``--param`` the query does not select.
+    """
+    try:
+        result = _parser().query(sparql, prefixes=PREFIXES)
+    except SyntaxError as exc:
+        if _is_update(sparql):
+            raise QueryError("query is read-only: SPARQL updates (INSERT, DELETE, LOAD, CLEAR, "
+                             "DROP, CREATE, …) are refused; use `kg load` to change the store"
+                             ) from None
+        raise QueryError(_syntax_message(exc)) from None
+    if isinstance(result, ox.QuerySolutions):
+        variables = tuple(v.value for v in result.variables)
+        for name in params or {}:
+            if name not in variables:
+                raise QueryError(f"--param {name}: the query has no ?{name} in its SELECT clause")
+        return "select", variables
+    return ("ask" if isinstance(result, ox.QueryBoolean) else "graph"), ()
+
+
+def _to_ox(term: Term) -> ox.NamedNode | ox.BlankNode | ox.Literal:
+    if term.type == "uri":
+        return ox.NamedNode(term.value)
+    if term.type == "bnode":
+        return ox.BlankNode(term.value)
+    if term.lang:
+        return ox.Literal(term.value, language=term.lang)
+    if term.datatype:
+        return ox.Literal(term.value, datatype=ox.NamedNode(term.datatype))
+    return ox.Literal(term.value)
+
+
+def _from_ox(term: object) -> Term:
+    if isinstance(term, ox.NamedNode):
+        return Term("uri", term.value)
+    if isinstance(term, ox.BlankNode):
+        return Term("bnode", term.value)
+    if isinstance(term, ox.Literal):
+        datatype = term.datatype.value
+        plain = term.language is not None or datatype == XSD_STRING
+        return Term("literal", term.value, None if plain else datatype, term.language)
+    return Term("triple", str(term))
+
+
+def _turtle(triples: Iterable[ox.Triple]) -> bytes:
+    ordered = sorted(triples, key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
+    return ox.serialize(ordered, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES)
+
+
+# --------------------------------------------------------------------------- stores
+
+
+@dataclass(frozen=True, slots=True)
+class StoreStats:
+    """What a store holds. Keys are IRIs; a statement without modality counts under ""."""
+
+    articles: int
+    graphs: int
+    quads: int
+    entities: dict[str, int]
+    facts: dict[str, int]
+    statements: dict[str, int]
+
+    def to_json(self) -> dict[str, object]:
+        """The counts with IRIs shortened to CONTRACT.md prefixes."""
+        short = {k: {compact(iri) if iri else "none": n for iri, n in v.items()}
+                 for k, v in (("entities", self.entities), ("facts", self.facts),
+                              ("statements", self.statements))}
+        return {"articles": self.articles, "graphs": self.graphs, "quads": self.quads, **short}
+
+
+_STATS_TOTALS = "SELECT (COUNT(DISTINCT ?g) AS ?graphs) (COUNT(*) AS ?quads) " \
+                "WHERE { GRAPH ?g { ?s ?p ?o } }"
+_STATS_ARTICLES = "SELECT (COUNT(DISTINCT ?a) AS ?n) WHERE { ?a a schema:NewsArticle }"
+_STATS_ENTITIES = """SELECT ?key (COUNT(DISTINCT ?e) AS ?n) WHERE {
+  ?e a ?key .
+  FILTER(?key NOT IN (schema:NewsArticle, kg:Statement, kg:Modality))
+  FILTER(!STRSTARTS(STR(?key), STR(owl:)) && !STRSTARTS(STR(?key), STR(rdfs:))
+         && !STRSTARTS(STR(?key), STR(rdf:)) && !STRSTARTS(STR(?key), STR(sh:)))
+} GROUP BY ?key ORDER BY ?key"""
+_STATS_FACTS = """SELECT ?key (COUNT(*) AS ?n) WHERE {
+  { SELECT DISTINCT ?s ?key ?o WHERE {
+      ?st a kg:Statement ; rdf:subject ?s ; rdf:predicate ?key ; rdf:object ?o .
+      ?s ?key ?o } }
+} GROUP BY ?key ORDER BY ?key"""
+_STATS_MODALITIES = """SELECT ?key (COUNT(DISTINCT ?st) AS ?n) WHERE {
+  ?st a kg:Statement . OPTIONAL { ?st kg:modality ?key }
+} GROUP BY ?key ORDER BY ?key"""
+_GRAPHS_HAVE_ARTICLES = "ASK { GRAPH ?g { ?a a schema:NewsArticle } }"
+_ARTICLE_HASH = "SELECT ?article ?hash WHERE { ?article kg:contentHash ?hash } ORDER BY ?hash"
+_ALL_QUADS = "SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } }"
+
+
+class Store(ABC):
+    """A triple store kg loads into and queries; made by :func:`open_store`."""
+
+    #: where the store is, for messages: a folder or the query endpoint's URL
+    location: str
+
+    @abstractmethod
+    def replace_graphs(self, graphs: Mapping[str, bytes]) -> None:
+        """Replace each named graph (IRI → N-Triples) by the given triples.
+
+        Each graph is replaced whole or not at all; an empty value removes it.
+
+        Raises:
+            StoreError: the store refused or failed.
+        """
+
+    @abstractmethod
+    def _execute(self, sparql: str, kind: str, params: Mapping[str, Term]) -> QueryResult: ...
+
+    @abstractmethod
+    def _quads(self) -> list[ox.Quad]: ...
+
+    def close(self) -> None:
+        """Release the store (the embedded store's lock)."""
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        self.close()
+
+    def load_file(self, path: Path, fmt: str | None = None) -> dict[str, int]:
+        """Load an RDF file, replacing the graphs it fills: graph IRI → triples loaded.
+
+        Raises:
+            InputError: the file cannot be read or parsed (nothing loaded).
+            StoreError: the store failed.
+        """
+        graphs = graphs_from_file(path, fmt)
+        self.replace_graphs(graphs)
+        return {iri: data.count(b"\n") for iri, data in graphs.items()}
+
+    def load_ontology(self) -> int:
+        """(Re)load the packaged ontology into :data:`ONTOLOGY_GRAPH`; its triple count."""
+        from kg.resources import ontology_graph
+
+        data = ontology_graph().serialize(format="nt", encoding="utf-8")
+        self.replace_graphs({ONTOLOGY_GRAPH: data})
+        return data.count(b"\n")
+
+    def query(self, sparql: str, params: Mapping[str, Term] | None = None) -> QueryResult:
+        """Run a SELECT, ASK, CONSTRUCT or DESCRIBE query over the union of the graphs.
+
+        ``params`` bind variables to terms without touching the query text
+        (embedded: SEP-0007 substitution; remote: a trailing VALUES clause).
+        The CONTRACT.md prefixes are predeclared.
+
+        Raises:
+            QueryError: bad syntax, an update, or a parameter not selected.
+            StoreError: the store failed.
+        """
+        kind, _ = check_query(sparql, params)
+        return self._execute(sparql, kind, dict(params or {}))
+
+    def _count(self, sparql: str) -> dict[str, int]:
+        result = self.query(sparql)
+        return {row["key"].value if "key" in row else "": int(row["n"].value)
+                for row in result.rows}
+
+    def stats(self) -> StoreStats:
+        """Articles, named graphs, quads; entities per class, facts per property,
+        statements per modality."""
+        totals = self.query(_STATS_TOTALS).rows[0]
+        stats = StoreStats(
+            articles=int(self.query(_STATS_ARTICLES).rows[0]["n"].value),
+            graphs=int(totals["graphs"].value), quads=int(totals["quads"].value),
+            entities=self._count(_STATS_ENTITIES), facts=self._count(_STATS_FACTS),
+            statements=self._count(_STATS_MODALITIES))
+        if stats.articles == 0 and self.query(_GRAPHS_HAVE_ARTICLES).boolean:
+            logger.warning("%s: queries do not see the named graphs; the server must use the "
+                           "union of named graphs as default graph (oxigraph serve "
+                           "--union-default-graph, Fuseki tdb2:unionDefaultGraph)", self.location)
+        return stats
+
+    def export(self, fmt: str = "nquads") -> bytes:
+        """Every quad of every named graph, sorted, as N-Quads or TriG."""
+        if fmt not in EXPORT_FORMATS:
+            raise StoreError(f"unknown export format {fmt!r}; use nquads or trig")
+        quads = sorted(self._quads(), key=lambda q: (str(q.graph_name), str(q.subject),
+                                                     str(q.predicate), str(q.object)))
+        prefixes = PREFIXES if fmt == "trig" else None
+        return ox.serialize(quads, format=EXPORT_FORMATS[fmt], prefixes=prefixes)
+
+    def article_hash(self, article_iri: str) -> str | None:
+        """The kg:contentHash recorded for an article, or None if it is not in the store."""
+        result = self.query(_ARTICLE_HASH, {"article": Term.iri(article_iri)})
+        return result.rows[0]["hash"].value if result.rows else None
+
+
+def _store_error(path: Path, exc: OSError) -> StoreError:
+    if "lock" in str(exc).lower():
+        return StoreError(f"store {path} is in use by another process; "
+                          "try again when it has finished")
+    return StoreError(f"store {path}: cannot open ({_one_line(exc)})")
+
+
+class EmbeddedStore(Store):
+    """An Oxigraph (RocksDB) store in a folder, opened read-write or read-only."""
+
+    def __init__(self, path: Path, *, read_only: bool = False) -> None:
+        self.path = path
+        self.location = str(path)
+        self.read_only = read_only
+        try:
+            if read_only:
+                if not (path / "CURRENT").is_file():
+                    raise StoreError(f"no store at {path}; load data first with `kg load`")
+                self._store: ox.Store | None = ox.Store.read_only(str(path))
+            else:
+                path.mkdir(parents=True, exist_ok=True)
+                self._store = ox.Store(str(path))
+        except OSError as exc:
+            raise _store_error(path, exc) from None
+
+    def _open(self) -> ox.Store:
+        if self._store is None:
+            raise StoreError(f"store {self.path} is closed")
+        return self._store
+
+    def close(self) -> None:
+        # Dropping the last reference closes RocksDB and releases its lock.
+        self._store = None
+
+    def replace_graphs(self, graphs: Mapping[str, bytes]) -> None:
+        if self.read_only:
+            raise StoreError(f"store {self.path} is open read-only")
+        drops: list[str] = []
+        blocks: list[str] = []
+        for iri, data in graphs.items():
+            try:
+                name = str(ox.NamedNode(iri))
+                # Fresh blank nodes per graph, so two graphs never share one.
+                quads = list(ox.parse(data, format=ox.RdfFormat.N_TRIPLES,
+                                      rename_blank_nodes=True))
+            except (ValueError, SyntaxError) as exc:
+                raise StoreError(f"graph <{iri}>: {_one_line(exc)}") from None
+            drops.append(f"DROP SILENT GRAPH {name}")
+            if quads:
+                body = "\n".join(f"{q.subject} {q.predicate} {q.object} ." for q in quads)
+                blocks.append(f"GRAPH {name} {{\n{body}\n}}")
+        if not drops:
+            return
+        # One update is one transaction: every graph is replaced, or none.
+        update = " ;\n".join(drops + ([f"INSERT DATA {{\n{chr(10).join(blocks)}\n}}"]
+                                      if blocks else []))
+        try:
+            self._open().update(update)
+        except (OSError, RuntimeError) as exc:
+            raise StoreError(f"store {self.path}: load failed ({_one_line(exc)})") from None
+
+    def _execute(self, sparql: str, kind: str, params: Mapping[str, Term]) -> QueryResult:
+        substitutions = {ox.Variable(k): _to_ox(v) for k, v in params.items()}
+        try:
+            result = self._open().query(sparql, prefixes=PREFIXES, use_default_graph_as_union=True,
+                                        substitutions=substitutions or None)
+            if isinstance(result, ox.QueryBoolean):
+                return QueryResult(boolean=bool(result))
+            if isinstance(result, ox.QuerySolutions):
+                names = tuple(v.value for v in result.variables)
+                rows = tuple({n: _from_ox(sol[n]) for n in names if sol[n] is not None}
+                             for sol in result)
+                return QueryResult(variables=names, rows=rows)
+            return QueryResult(turtle=_turtle(result))
+        except (OSError, RuntimeError, ValueError) as exc:
+            raise StoreError(f"store {self.path}: query failed ({_one_line(exc)})") from None
+
+    def _quads(self) -> list[ox.Quad]:
+        return list(self._open())
+
+
+def _safe_url(url: str) -> str:
+    parts = urllib.parse.urlsplit(url)
+    return urllib.parse.urlunsplit(parts._replace(netloc=parts.hostname or "")) \
+        if parts.username or parts.password else url
+
+
+def _endpoint_urls(endpoint: str) -> tuple[str, str]:
+    """The query URL and the default Graph Store URL for an --endpoint.
+
+    ``http://host:7878`` or ``http://host:7878/query`` (Oxigraph's layout)
+    give ``…/query`` and ``…/store``; ``…/sparql`` counts as a query URL too.
+    """
+    parts = urllib.parse.urlsplit(endpoint)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise StoreError(f"endpoint {endpoint}: not an http(s) URL")
+    path = parts.path.rstrip("/")
+    if path.endswith(("/query", "/sparql")):
+        base = path.rsplit("/", 1)[0]
+        query_path = path
+    else:
+        base, query_path = path, path + "/query"
+    query_url = urllib.parse.urlunsplit(parts._replace(path=query_path))
+    return query_url, urllib.parse.urlunsplit(parts._replace(path=base + "/store", query=""))
+
+
+class RemoteStore(Store):
+    """A SPARQL 1.1 server: Protocol for queries, Graph Store HTTP Protocol for loads."""
+
+    def __init__(self, endpoint: str, *, graph_store: str | None = None,
+                 user: str | None = None, password: str | None = None,
+                 timeout: float = DEFAULT_TIMEOUT) -> None:
+        self.query_url, default_graph_store = _endpoint_urls(endpoint)
+        self.graph_store_url = graph_store or default_graph_store
+        self.location = _safe_url(self.query_url)
+        self.timeout = timeout
+        self._auth: str | None = None
+        if user is not None or password is not None:
+            pair = f"{user or ''}:{password or ''}".encode()
+            self._auth = "Basic " + base64.b64encode(pair).decode("ascii")
+
+    def _request(self, method: str, url: str, body: bytes | None = None,
+                 headers: Mapping[str, str] | None = None,
+                 allow: tuple[int, ...] = ()) -> tuple[bytes, str]:
+        request = urllib.request.Request(url, data=body, method=method, headers=dict(headers or {}))
+        if self._auth:
+            request.add_header("Authorization", self._auth)
+        where = f"{method} {_safe_url(url)}"
+        try:
+            with urllib.request.urlopen(request, timeout=self.timeout) as response:
+                return response.read(), response.headers.get("Content-Type", "")
+        except urllib.error.HTTPError as exc:
+            if exc.code in allow:
+                return b"", ""
+            detail = " ".join(exc.read(300).decode("utf-8", "replace").split())
+            hint = " (check --user/--password or KG_ENDPOINT_USER/KG_ENDPOINT_PASSWORD)" \
+                if exc.code in (401, 403) else ""
+            raise StoreError(f"{where}: HTTP {exc.code} {exc.reason}{hint}"
+                             + (f": {detail}" if detail else "")) from None
+        except TimeoutError:
+            raise StoreError(f"{where}: no answer within {self.timeout:g} s") from None
+        except urllib.error.URLError as exc:
+            if isinstance(exc.reason, TimeoutError):
+                raise StoreError(f"{where}: no answer within {self.timeout:g} s") from None
+            raise StoreError(f"{where}: cannot connect ({exc.reason})") from None
+        except OSError as exc:
+            raise StoreError(f"{where}: connection failed ({_one_line(exc)})") from None
+
+    def _graph_url(self, iri: str) -> str:
+        joiner = "&" if "?" in self.graph_store_url else "?"
+        return f"{self.graph_store_url}{joiner}graph={urllib.parse.quote(iri, safe='')}"
+
+    def replace_graphs(self, graphs: Mapping[str, bytes]) -> None:
+        # One PUT per graph: the server replaces each graph atomically.
+        for iri, data in graphs.items():
+            if data.strip():
+                self._request("PUT", self._graph_url(iri), data,
+                              {"Content-Type": "application/n-triples"})
+            else:
+                self._request("DELETE", self._graph_url(iri), allow=(404,))
+
+    def _execute(self, sparql: str, kind: str, params: Mapping[str, Term]) -> QueryResult:
+        prologue = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items())
+        text = f"{prologue}{sparql}\n{values_clause(params)}"
+        accept = "application/n-triples" if kind == "graph" else "application/sparql-results+json"
+        body, ctype = self._request("POST", self.query_url, text.encode("utf-8"),
+                                    {"Content-Type": "application/sparql-query", "Accept": accept})
+        where = f"POST {self.location}"
+        if kind == "graph":
+            try:
+                return QueryResult(turtle=_turtle(q.triple for q in ox.parse(
+                    body, format=ox.RdfFormat.N_TRIPLES)))
+            except SyntaxError as exc:
+                raise StoreError(f"{where}: answer is not N-Triples ({_one_line(exc)})") from None
+        try:
+            doc = json.loads(body)
+            if kind == "ask":
+                return QueryResult(boolean=bool(doc["boolean"]))
+            names = tuple(doc["head"]["vars"])
+            rows = tuple({k: Term.from_json(v) for k, v in b.items()}
+                         for b in doc["results"]["bindings"])
+        except (ValueError, KeyError, TypeError):
+            raise StoreError(f"{where}: answer is not SPARQL JSON results "
+                             f"(Content-Type {ctype or 'none'})") from None
+        return QueryResult(variables=names, rows=rows)
+
+    def _quads(self) -> list[ox.Quad]:
+        return [ox.Quad(_to_ox(r["s"]), _to_ox(r["p"]), _to_ox(r["o"]), _to_ox(r["g"]))
+                for r in self.query(_ALL_QUADS).rows]
+
+
+def open_store(store_dir: Path | str | None = None, endpoint: str | None = None, *,
+               read_only: bool = False, user: str | None = None, password: str | None = None,
+               timeout: float = DEFAULT_TIMEOUT, graph_store: str | None = None) -> Store:
+    """Open the embedded store (``store_dir``, else :func:`kg.settings.default_store`)
+    or a remote one (``endpoint``).
+
+    Remote: ``user``/``password`` default to ``$KG_ENDPOINT_USER`` /
+    ``$KG_ENDPOINT_PASSWORD``; ``graph_store`` defaults to the endpoint's
+    ``/store`` (Oxigraph's layout; Fuseki's is ``/data``); ``timeout``
+    (seconds) bounds every HTTP call. Embedded: ``read_only`` opens without
+    taking the lock (for queries); ``timeout`` does not apply.
+
+    Raises:
+        StoreError: both or a bad location given, the store is locked by
+            another process, or it cannot be opened.
+    """
+    if endpoint:
+        if store_dir is not None:
+            raise StoreError("give a store folder or an endpoint, not both")
+        return RemoteStore(
+            endpoint, graph_store=graph_store, timeout=timeout,
+            user=user if user is not None else os.environ.get("KG_ENDPOINT_USER"),
+            password=password if password is not None else os.environ.get("KG_ENDPOINT_PASSWORD"))
+    path = Path(store_dir) if store_dir is not None else default_store()
+    return EmbeddedStore(path, read_only=read_only)

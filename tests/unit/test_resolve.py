@@ -1,0 +1,82 @@
+"""Canonical names, acronyms and merging (kg.resolve) on hand-made records."""
+
+from __future__ import annotations
+
+from kg.records import Article, Extraction, Mention
+from kg.resolve import acronym_definitions, initials, name_key, resolve
+
+
+def _ex(aid: str, text: str, *mentions: tuple[str, str]) -> Extraction:
+    article = Article(aid, text, aid, content_hash="0" * 64)
+    return Extraction(article, tuple(Mention(t, c, 0, len(t)) for t, c in mentions))
+
+
+def test_name_key_folds_case_the_punctuation_and_spelling():
+    assert name_key("The U.S.") == "us"
+    assert name_key("Partnership Programme") == name_key("partnership program")
+    assert name_key("NATO's") == "nato"
+    assert name_key("Co-operation  Centre") == "cooperation center"
+
+
+def test_initials_skip_function_words_unless_asked():
+    assert initials("Organization for Security and Co-operation in Europe") == "OSCE"
+    assert initials("Asia-Pacific Economic Cooperation", split_hyphens=True) == "APEC"
+    assert initials("Plan of Action", function_words=True) == "POA"
+    assert initials("United Nations") == "UN"
+
+
+def test_acronym_definitions_take_the_shortest_matching_tail():
+    text = "They signed the Joint Comprehensive Plan of Action (JCPOA) in 2015."
+    assert acronym_definitions(text) == {"JCPOA": "Joint Comprehensive Plan of Action"}
+    assert acronym_definitions("He met the Acme Corp chief (CEO).") == {}
+
+
+def test_surname_joins_the_one_full_name_in_the_article():
+    res = resolve([_ex("a", "", ("Maria Lopez", "Person"), ("Lopez", "Person"))])
+    entity = res.lookup("a", "Person", "Lopez")
+    assert entity is not None
+    assert entity.label == "Maria Lopez"
+    assert entity.aliases == ("Lopez",)
+
+
+def test_surname_with_two_candidates_stays_alone():
+    res = resolve([_ex("a", "", ("Ann Lee", "Person"), ("Bo Lee", "Person"), ("Lee", "Person"))])
+    entity = res.lookup("a", "Person", "Lee")
+    assert entity is not None and entity.label == "Lee"
+
+
+def test_surname_merges_across_articles_of_a_run():
+    res = resolve([_ex("a", "", ("Maria Lopez", "Person")), _ex("b", "", ("Lopez", "Person"))])
+    assert res.lookup("b", "Person", "Lopez") == res.lookup("a", "Person", "Maria Lopez")
+
+
+def test_defined_acronym_binds_to_long_form_and_becomes_alias():
+    text = "They joined the Global Fisheries Compact (GFC) today."
+    res = resolve([_ex("a", text, ("Global Fisheries Compact", "Agreement")),
+                   _ex("b", "", ("GFC", "Agreement"))])
+    long_form = res.lookup("a", "Agreement", "Global Fisheries Compact")
+    assert long_form is not None
+    assert res.lookup("b", "Agreement", "GFC") == long_form
+    assert "GFC" in long_form.aliases
+
+
+def test_undefined_acronym_joins_unique_long_name_with_its_initials():
+    res = resolve([_ex("a", "", ("World Rowing Union", "Organization"), ("WRU", "Organization"))])
+    assert res.lookup("a", "Organization", "WRU") == res.lookup(
+        "a", "Organization", "World Rowing Union")
+
+
+def test_countries_use_the_gazetteer_name():
+    res = resolve([_ex("a", "", ("U.S.", "Country")), _ex("b", "", ("United States", "Country"))])
+    entity = res.lookup("a", "Country", "U.S.")
+    assert entity is not None
+    assert entity.label == "United States"
+    assert res.lookup("b", "Country", "United States") == entity
+
+
+def test_same_name_different_class_stays_apart():
+    res = resolve([_ex("a", "", ("Jordan", "Person"), ("Jordan", "Country"))])
+    person = res.lookup("a", "Person", "Jordan")
+    country = res.lookup("a", "Country", "Jordan")
+    assert person is not None and country is not None
+    assert person != country
