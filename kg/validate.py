@@ -86,12 +86,11 @@ def validate(data: Graph, *, shapes: Graph | None = None) -> ValidationReport:
     )
 
 
-def _parse_text(text: str, fmt: str, base: str) -> Graph:
-    """Parse ``text`` as ``fmt``; named graphs of N-Quads are merged."""
-    graph = Graph(bind_namespaces="none")
+def _parse_text(text: str, fmt: str, base: str, into: Graph) -> None:
+    """Parse ``text`` as ``fmt`` into ``into``; named graphs of N-Quads are merged."""
     if fmt != "nquads":
-        graph.parse(data=text, format=fmt, publicID=base)
-        return graph
+        into.parse(data=text, format=fmt, publicID=base)
+        return
     # N-Quads need a context-aware sink (a plain Graph silently drops them).
     dataset = Dataset()
     with warnings.catch_warnings():
@@ -100,9 +99,7 @@ def _parse_text(text: str, fmt: str, base: str) -> Graph:
             "ignore", message=r"Dataset\.default_context", category=DeprecationWarning
         )
         dataset.parse(data=text, format=fmt, publicID=base)
-    for s, p, o, _graph in dataset.quads():
-        graph.add((s, p, o))
-    return graph
+    into.addN((s, p, o, into) for s, p, o, _graph in dataset.quads())
 
 
 def _first_bad_line(text: str, fmt: str) -> tuple[int, str] | None:
@@ -115,7 +112,7 @@ def _first_bad_line(text: str, fmt: str) -> tuple[int, str] | None:
         if not line.strip() or line.lstrip().startswith("#"):
             continue
         try:
-            _parse_text(line + "\n", fmt, "urn:kg:line")
+            _parse_text(line + "\n", fmt, "urn:kg:line", Graph(bind_namespaces="none"))
         except Exception as exc:  # any parser error marks the line
             return number, _one_line(exc)
     return None
@@ -141,7 +138,9 @@ def _parse_file(path: Path, into: Graph) -> None:
     except OSError as exc:
         raise InputError(str(path), f"cannot read: {exc.strerror or exc}") from exc
     try:
-        parsed = _parse_text(text, fmt, path.resolve().as_uri())
+        # A failed file leaves partial triples in ``into``; the caller gets
+        # the error and never the graph.
+        _parse_text(text, fmt, path.resolve().as_uri(), into)
     except Exception as exc:  # BadSyntax, ParserError, ValueError... all mean bad input
         line = getattr(exc, "lines", None)  # Turtle's BadSyntax: 0-based line
         if isinstance(line, int):
@@ -151,7 +150,6 @@ def _parse_file(path: Path, into: Graph) -> None:
             where, why = found if found else (None, _one_line(exc))
         place = f"line {where}: " if where else ""
         raise InputError(str(path), f"{place}cannot parse as {fmt}: {why}") from exc
-    into += parsed
 
 
 def validate_files(paths: Iterable[str | Path]) -> ValidationReport:

@@ -590,7 +590,9 @@ def test_html_falls_back_to_text_rules(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_html_without_text_is_an_error() -> None:
     with pytest.raises(InputError) as caught:
         article_from_bytes(b"<html><body><script>x()</script></body></html>", "e.html")
-    assert caught.value.problem == "no article text in HTML page (only a headline or page furniture)"
+    assert (
+        caught.value.problem == "no article text in HTML page (only a headline or page furniture)"
+    )
 
 
 def test_rules_are_loaded_once() -> None:
