@@ -347,6 +347,69 @@ def export(output: str, fmt: str, store_opts: dict[str, Any]) -> None:
     _write_output(data, output)
 
 
+@cli.command(epilog=EXIT_CODES_HELP)
+@click.argument("name")
+@click.option("--graph", "graph_files", multiple=True, type=click.Path(dir_okay=False),
+              help="Explain from these RDF files instead of the store (repeatable).")
+@click.option("--store", "store_dir", type=click.Path(file_okay=False),
+              help="Embedded store folder [default: $KG_STORE or ~/.local/share/kg/store].")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True)
+@verbosity
+@handle_errors
+def explain(name: str, graph_files: tuple[str, ...], store_dir: str | None, fmt: str) -> None:
+    """Show the statements behind what the graph says about NAME (a label or alias):
+    each fact with its sentence, modality, confidence, article and source."""
+    import json
+
+    from kg.explain import EXPLAIN_QUERY, NAME_QUERY, matching_labels
+    from kg.explain import explain as explain_rows
+
+    rows_of = _query_rows_from_files(graph_files) if graph_files else _query_rows_from_store(
+        store_dir)
+    labels = matching_labels(rows_of(NAME_QUERY), name)
+    if not labels:
+        click.echo(f"Error: no entity is called {name!r}", err=True)
+        sys.exit(EXIT_INPUTS_FAILED)
+    found = explain_rows(rows_of(EXPLAIN_QUERY), labels)
+    if fmt == "json":
+        click.echo(json.dumps([_asdict(e)
+                               for e in found], indent=1, ensure_ascii=False))
+        return
+    for e in found:
+        source = f"; according to {e.source}" if e.source else ""
+        click.echo(f"{e.subject} {e.predicate} {e.obj}  [{e.modality}, {e.confidence}{source}]")
+        click.echo(f"    {e.article}: \u201c{e.evidence}\u201d")
+
+
+def _asdict(obj: Any) -> dict[str, Any]:
+    import dataclasses
+
+    return dataclasses.asdict(obj)
+
+
+def _query_rows_from_files(files: tuple[str, ...]) -> Callable[[str], list[dict[str, str | None]]]:
+    from rdflib import Graph
+
+    from kg.errors import InputError
+    from kg.validate import FORMATS
+
+    graph = Graph()
+    for path in files:
+        fmt = FORMATS.get(path[path.rfind("."):], "turtle")
+        try:
+            graph.parse(path, format=fmt)
+        except Exception as exc:  # rdflib raises many kinds for a bad file
+            raise InputError(path, f"cannot parse RDF: {str(exc).splitlines()[0]}") from exc
+
+    def rows(query: str) -> list[dict[str, str | None]]:
+        result = graph.query(query)
+        names = [str(v) for v in result.vars or []]
+        return [{n: (str(r[n]) if r[n] is not None else None) for n in names} for r in result]
+
+    return rows
+
+
 def main() -> None:
     """Console-script entry point."""
     cli(prog_name="kg")

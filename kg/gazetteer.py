@@ -1,4 +1,4 @@
-"""Countries, demonyms and cities from packaged data (generated from pycountry, countryinfo, GeoNames)."""
+"""Countries, demonyms, capitals and cities from packaged data (see scripts/make_gazetteer.py)."""
 
 from __future__ import annotations
 

@@ -44,6 +44,9 @@ _INLINE_TAG = re.compile(
     re.IGNORECASE,
 )
 _NAME_SPLIT = re.compile(r"\s*(?:,|;|&|\band\b)\s*")
+# Every date the rules read has a four-digit year: a cheap test first.
+_YEAR = re.compile(r"(?:1[89]|20)\d\d")
+_DATELINE_MAX_WORDS = 14
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")
 _NON_ASCII = re.compile(r"[^\x00-\x7f]")
 _MAX_CONTROL_SHARE = 0.05
@@ -64,31 +67,31 @@ _HTML_TAG = re.compile(r"<[^>]*>")
 
 @dataclass(frozen=True, slots=True)
 class _Patterns:
-    """Furniture patterns: those anchored with ^, and those that match where a word starts."""
+    """Furniture patterns: anchored with ^, or matching only where a word starts."""
 
     anchored: re.Pattern[str] | None
-    words: re.Pattern[str] | None
+    words: tuple[re.Pattern[str], ...]
 
     @classmethod
     def compile(cls, patterns: Sequence[str]) -> _Patterns:
         anchored = [p for p in patterns if p.startswith("^")]
-        words = [p for p in patterns if not p.startswith("^")]
         return cls(
             re.compile(_either(anchored)) if anchored else None,
-            re.compile(_either(words)) if words else None,
+            # One by one, not as one alternation: a pattern that opens with a
+            # literal is found by a fast substring scan (ten times faster).
+            tuple(re.compile(p) for p in patterns if not p.startswith("^")),
         )
 
     def search(self, lower: str) -> bool:
         if self.anchored is not None and self.anchored.match(lower):
             return True
-        if self.words is None:
-            return False
-        pos = 0
-        while match := self.words.search(lower, pos):
-            start = match.start()
-            if start == 0 or not (lower[start].isalnum() and lower[start - 1].isalnum()):
-                return True
-            pos = start + 1
+        for pattern in self.words:
+            pos = 0
+            while match := pattern.search(lower, pos):
+                start = match.start()
+                if start == 0 or not (lower[start].isalnum() and lower[start - 1].isalnum()):
+                    return True
+                pos = start + 1
         return False
 
 
@@ -163,7 +166,7 @@ def _rules() -> _Rules:
         icon_min_share=limits["icon_min_share"],
         disclaimer_cues=tuple(furn["disclaimer_cues"]),
         disclaimer_min=limits["disclaimer_min_cues"],
-        cited=tuple(re.compile(p, re.IGNORECASE) for p in data["cited"]["patterns"]),
+        cited=tuple(re.compile(p) for p in data["cited"]["patterns"]),
         cited_max_words=data["cited"]["max_words"],
         byline=re.compile(rf"^\W*(?:{prefixes})\s*:?\s+(?P<names>.+)$", re.IGNORECASE),
         particles=frozenset(byline["particles"]),
@@ -224,7 +227,7 @@ def split_furniture(lines: Iterable[str]) -> tuple[list[str], list[str]]:
 
 def parse_date(text: str) -> date | None:
     """The first calendar date written in ``text`` ("3 May, 2023", "Jun 17, 2023", "2023-05-03")."""
-    match = _rules().date.search(text)
+    match = _rules().date.search(text) if _YEAR.search(text) else None
     return _to_date(match["date"]) if match else None
 
 
@@ -242,6 +245,8 @@ def parse_dateline(line: str) -> tuple[str | None, date] | None:
 
     Returns (name or None, date), or None when the line is anything else.
     """
+    if len(line.split()) > _DATELINE_MAX_WORDS or not _YEAR.search(line):
+        return None
     rules = _rules()
     match = rules.date.search(line)
     if match is None or line[match.end() :].strip(" \t.,;|)]-–—"):
@@ -304,8 +309,8 @@ def _masthead_like(line: str) -> bool:
     words = line.split()
     if not 1 <= len(words) <= rules.masthead_max_words or line[-1] in ".,;:!?":
         return False
-    if not any(w[0].isupper() for w in words):
-        return False
+    if not (words[0][0].isupper() and (words[-1][0].isupper() or words[-1][0].isdigit())):
+        return False  # "Talks on" is not a name
     return all(w[0].isupper() or w[0].isdigit() or w in rules.connectors for w in words)
 
 
@@ -364,11 +369,15 @@ def _unique(items: Iterable[str], exclude: Iterable[str | None] = ()) -> tuple[s
 
 
 def _cited_in(line: str) -> str | None:
+    """The outlet a credit line names ("Our thanks to X for this article")."""
     rules = _rules()
+    lower = line.lower()
+    if len(lower) != len(line):
+        return None  # rare letters whose lower case is longer; spans would not line up
     for pattern in rules.cited:
-        match = pattern.search(line)
+        match = pattern.search(lower)
         if match:
-            name = match["name"].strip(" \t.,;:")
+            name = line[match.start("name") : match.end("name")].strip(" \t.,;:")
             if name and name[0].isupper() and len(name.split()) <= rules.cited_max_words:
                 return name
     return None

@@ -7,6 +7,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from rdflib import Graph
+from rdflib.namespace import RDF
 
 from kg.build import Builder, new_graph
 from kg.errors import InputError
@@ -15,6 +16,7 @@ from kg.ingest import read_inputs
 from kg.records import Article
 from kg.resolve import resolve
 from kg.settings import Settings
+from kg.vocab import KG
 
 logger = logging.getLogger(__name__)
 
@@ -37,9 +39,6 @@ class RunResult:
     @property
     def statements(self) -> int:
         """How many kg:Statement nodes the run wrote."""
-        from kg.vocab import KG
-        from rdflib.namespace import RDF
-
         return sum(1 for _, g in self.graphs for _ in g.subjects(RDF.type, KG.Statement))
 
 

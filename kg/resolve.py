@@ -65,7 +65,7 @@ def acronym_definitions(text: str) -> dict[str, str]:
     for match in _ACRONYM_DEF.finditer(text):
         long_name, short = match.group(1), match.group(2)
         words = long_name.split()
-        # The long form is the shortest tail of the capitalised run whose initials spell the acronym.
+        # The long form: the shortest tail of the capitalised run whose initials spell it.
         for i in range(len(words)):
             tail = " ".join(words[i:])
             if tail.split()[0].lower() in _FUNCTION_WORDS:

@@ -34,15 +34,17 @@ import logging
 import os
 import re
 import sys
+import time
 import urllib.error
 import urllib.parse
 import urllib.request
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from types import TracebackType
+from typing import TypeVar
 
 import pyoxigraph as ox
 from rdflib import BNode, Graph, URIRef
@@ -69,6 +71,7 @@ __all__ = [
 ]
 
 logger = logging.getLogger(__name__)
+T = TypeVar("T")
 
 ONTOLOGY_GRAPH = "https://w3id.org/kg-populator/ontology"
 DEFAULT_TIMEOUT = 30.0
@@ -213,11 +216,10 @@ def _syntax_message(exc: SyntaxError) -> str:
     # Oxigraph lists Unicode character classes among what it expected: noise here.
     text = re.sub(r",? ?(?<![\"'])\[[^\]]*\]", "", text).replace("one of , ", "one of ")
     match = re.match(r"error at (\d+):(\d+): (.*)", text)
-    if match:
-        line, column, detail = match.groups()
-        return _one_line(SyntaxError(f"SPARQL syntax error at line {line}, column {column}: "
-                                     f"{detail}"))
-    return _one_line(SyntaxError(f"SPARQL syntax error: {text}"))
+    where, detail = (f" at line {match[1]}, column {match[2]}", match[3]) if match else ("", text)
+    if "Prefix not found" in detail:
+        detail = "undeclared prefix (add PREFIX name: <IRI>)"
+    return _one_line(SyntaxError(f"SPARQL syntax error{where}: {detail}"))
 
 
 def _is_update(sparql: str) -> bool:
@@ -238,7 +240,8 @@ def _parser() -> ox.Store:
     return ox.Store()
 
 
-def check_query(sparql: str, params: Mapping[str, Term] | None = None) -> tuple[str, tuple[str, ...]]:
+def check_query(sparql: str,
+                params: Mapping[str, Term] | None = None) -> tuple[str, tuple[str, ...]]:
     """Parse a query before it goes anywhere: its kind and SELECT variables.
 
     The kind is ``"select"``, ``"ask"`` or ``"graph"`` (CONSTRUCT, DESCRIBE).
@@ -360,7 +363,7 @@ class Store(ABC):
     @abstractmethod
     def _quads(self) -> list[ox.Quad]: ...
 
-    def close(self) -> None:
+    def close(self) -> None:  # noqa: B027 - a remote store holds nothing to release
         """Release the store (the embedded store's lock)."""
 
     def __enter__(self) -> Store:
@@ -438,7 +441,14 @@ class Store(ABC):
         return result.rows[0]["hash"].value if result.rows else None
 
 
-def _store_error(path: Path, exc: OSError) -> StoreError:
+_READ_ATTEMPTS = 6  # waits 0.05 + 0.1 + … + 1.6 s at most
+
+
+def _is_race(exc: BaseException) -> bool:
+    return "Corruption" in str(exc) or "No such file" in str(exc)
+
+
+def _store_error(path: Path, exc: BaseException) -> StoreError:
     if "lock" in str(exc).lower():
         return StoreError(f"store {path} is in use by another process; "
                           "try again when it has finished")
@@ -452,25 +462,47 @@ class EmbeddedStore(Store):
         self.path = path
         self.location = str(path)
         self.read_only = read_only
+        self._store: ox.Store | None = None
+        self._closed = False
         try:
             if read_only:
                 if not (path / "CURRENT").is_file():
                     raise StoreError(f"no store at {path}; load data first with `kg load`")
-                self._store: ox.Store | None = ox.Store.read_only(str(path))
+                self._read(lambda store: None)
             else:
                 path.mkdir(parents=True, exist_ok=True)
                 self._store = ox.Store(str(path))
-        except OSError as exc:
+        except (OSError, RuntimeError) as exc:
             raise _store_error(path, exc) from None
 
-    def _open(self) -> ox.Store:
-        if self._store is None:
-            raise StoreError(f"store {self.path} is closed")
-        return self._store
+    def _read(self, action: Callable[[ox.Store], T]) -> T:
+        """Run ``action`` on the store; a reader retries when a writer moved files.
+
+        RocksDB calls a read-only open next to a writer "undefined
+        behaviour". In practice a reader may look for a table file that the
+        writer's compaction has just replaced ("Corruption: … No such
+        file"): transient, so the reader reopens and tries again.
+        """
+        for attempt in range(_READ_ATTEMPTS):
+            if self._closed:
+                raise StoreError(f"store {self.path} is closed")
+            try:
+                if self._store is None:
+                    self._store = ox.Store.read_only(str(self.path))
+                return action(self._store)
+            except (OSError, RuntimeError) as exc:
+                if not (self.read_only and _is_race(exc)):
+                    raise
+                logger.debug("store %s changed under a reader (%s); retrying", self.path, exc)
+                self._store = None
+                time.sleep(0.05 * 2**attempt)
+        raise StoreError(f"store {self.path} kept changing while being read by kg (another "
+                         "process is writing to it); try again")
 
     def close(self) -> None:
         # Dropping the last reference closes RocksDB and releases its lock.
         self._store = None
+        self._closed = True
 
     def replace_graphs(self, graphs: Mapping[str, bytes]) -> None:
         if self.read_only:
@@ -492,18 +524,19 @@ class EmbeddedStore(Store):
         if not drops:
             return
         # One update is one transaction: every graph is replaced, or none.
-        update = " ;\n".join(drops + ([f"INSERT DATA {{\n{chr(10).join(blocks)}\n}}"]
-                                      if blocks else []))
+        inserts = [f"INSERT DATA {{\n{chr(10).join(blocks)}\n}}"] if blocks else []
         try:
-            self._open().update(update)
+            self._read(lambda store: store.update(" ;\n".join(drops + inserts)))
         except (OSError, RuntimeError) as exc:
             raise StoreError(f"store {self.path}: load failed ({_one_line(exc)})") from None
 
     def _execute(self, sparql: str, kind: str, params: Mapping[str, Term]) -> QueryResult:
-        substitutions = {ox.Variable(k): _to_ox(v) for k, v in params.items()}
-        try:
-            result = self._open().query(sparql, prefixes=PREFIXES, use_default_graph_as_union=True,
-                                        substitutions=substitutions or None)
+        substitutions = {ox.Variable(k): _to_ox(v) for k, v in params.items()} or None
+
+        def run(store: ox.Store) -> QueryResult:
+            # Results are read to the end in here, so that a retry covers them.
+            result = store.query(sparql, prefixes=PREFIXES, use_default_graph_as_union=True,
+                                 substitutions=substitutions)
             if isinstance(result, ox.QueryBoolean):
                 return QueryResult(boolean=bool(result))
             if isinstance(result, ox.QuerySolutions):
@@ -512,11 +545,17 @@ class EmbeddedStore(Store):
                              for sol in result)
                 return QueryResult(variables=names, rows=rows)
             return QueryResult(turtle=_turtle(result))
+
+        try:
+            return self._read(run)
         except (OSError, RuntimeError, ValueError) as exc:
             raise StoreError(f"store {self.path}: query failed ({_one_line(exc)})") from None
 
     def _quads(self) -> list[ox.Quad]:
-        return list(self._open())
+        try:
+            return self._read(list)
+        except (OSError, RuntimeError) as exc:
+            raise StoreError(f"store {self.path}: export failed ({_one_line(exc)})") from None
 
 
 def _safe_url(url: str) -> str:

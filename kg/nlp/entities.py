@@ -86,13 +86,12 @@ def _outlet_spans(doc: Doc) -> Iterator[Span]:
     verbs = word_set("entities", "outlets", "verbs")
     nouns = word_set("entities", "outlets", "nouns")
     for tok in doc:
-        head: Token | None = None
-        if tok.dep_ == "nsubj" and tok.head.lemma_ in verbs:
-            head = tok
-        elif tok.dep_ == "pobj" and tok.head.lower_ == "to" and tok.head.head.lower_ == "according":
-            head = tok
-        if head is None:
+        reports = tok.dep_ == "nsubj" and tok.head.lemma_ in verbs
+        according = (tok.dep_ == "pobj" and tok.head.lower_ == "to"
+                     and tok.head.head.lower_ == "according")
+        if not (reports or according):
             continue
+        head = tok
         if head.lower_ in nouns:
             # "the Nikkei newspaper": the name is the compound before the noun.
             names = [t for t in head.lefts if t.dep_ == "compound" and t.tag_ == "NNP"]

@@ -1,4 +1,4 @@
-"""Job titles around person names: schema:jobTitle, kg:leaderOf, schema:worksFor, schema:memberOf."""
+"""Job titles around person names: jobTitle, leaderOf, worksFor, memberOf."""
 
 from __future__ import annotations
 

@@ -208,6 +208,8 @@ def test_parse_date_never_fills_gaps(text: str) -> None:
         ("3 May, 2023 14:36", (None, date(2023, 5, 3))),
         ("The summit opened on 3 May 2023 in Vilnius.", None),
         ("the court ruled on 3 May 2023", None),
+        ("Elections on 3 May 2023", None),
+        ("Wednesday 3 May 2023", (None, date(2023, 5, 3))),
     ],
 )
 def test_parse_dateline(line: str, expected: tuple[str | None, date] | None) -> None:
@@ -387,10 +389,10 @@ def test_cleaning_never_invents_or_changes_words(raw: str) -> None:
 def test_cleaning_is_fast() -> None:
     paragraph = "The bloc said on Friday that it would open an office in Tokyo next year. " * 6
     raw = "A headline about the bloc\n\nMay 05, 2023\n\n" + f"{paragraph}\n\n" * 8
-    start = time.perf_counter()
+    start = time.process_time()
     for _ in range(200):
         parse_text(raw, "i.txt", "i.txt")
-    assert (time.perf_counter() - start) / 200 < 0.002
+    assert (time.process_time() - start) / 200 < 0.002
 
 
 # --------------------------------------------------------------------------
