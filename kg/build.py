@@ -103,18 +103,17 @@ class Builder:
     def _add_relation(self, graph: Graph, article: URIRef, aid: str, rel: Relation) -> None:
         predicate = predicate_iri(rel.predicate)
         subject = self.res.lookup(aid, rel.subject_cls, rel.subject)
-        if subject is None or not fits_contract(predicate, rel.subject_cls, rel.obj_cls):
+        obj = None if rel.obj_cls is None else self.res.lookup(aid, rel.obj_cls, rel.obj)
+        # Checked on the resolved entities: merging can change a class ("MMF" → an Event).
+        if subject is None or (rel.obj_cls is not None and (obj is None or obj == subject)) \
+                or not fits_contract(predicate, subject.cls, obj.cls if obj else None):
             logger.debug("dropped %s: ends do not resolve or fit the contract", rel)
             return
         s = self._describe(graph, subject)
         o: URIRef | Literal
-        if rel.obj_cls is None:
-            datatype = _DATATYPES.get(rel.literal_datatype or "")
-            o = Literal(rel.obj, datatype=datatype)
+        if obj is None:
+            o = Literal(rel.obj, datatype=_DATATYPES.get(rel.literal_datatype or ""))
         else:
-            obj = self.res.lookup(aid, rel.obj_cls, rel.obj)
-            if obj is None or obj == subject:
-                return
             o = self._describe(graph, obj)
         st = URIRef(statement_iri(self.base, s, predicate, o.n3(), str(article), rel.evidence))
         graph.add((st, RDF.type, KG.Statement))

@@ -307,7 +307,8 @@ def test_params_bind_iris_curies_and_strings() -> None:
 def test_param_with_quotes_and_brace_matches_exactly(loaded: Store) -> None:
     result = run_saved(loaded, "facts-about", entity='the "ITPP" } pact')
     assert [r[:4] for r in values(result)] == [
-        ('the "ITPP" } pact', "Japan", str(KG.partyTo), "Individually Tailored Partnership Program")]
+        ('the "ITPP" } pact', "Japan", str(KG.partyTo),
+         "Individually Tailored Partnership Program")]
 
 
 def test_param_cannot_inject(loaded: Store) -> None:
@@ -468,14 +469,19 @@ def test_store_and_endpoint_are_exclusive(tmp_path: Path) -> None:
 Holder = Callable[[str], "subprocess.Popen[str]"]
 
 HOLDER = """
-import sys
+import sys, threading
 from pathlib import Path
 from kg.store import open_store
-store = open_store(Path(sys.argv[1]), read_only=sys.argv[2] == "ro")
-if sys.argv[2] == "rw":
+mode = sys.argv[2]
+store = open_store(Path(sys.argv[1]), read_only=mode == "ro")
+if mode != "ro":
     store.load_file(Path(sys.argv[3]))
 print("ready", flush=True)
-sys.stdin.read()  # hold the store until the test closes our stdin
+done = threading.Event()
+threading.Thread(target=lambda: (sys.stdin.read(), done.set()), daemon=True).start()
+while not done.wait(0 if mode == "busy" else 60):
+    if mode == "busy":  # keep rewriting the store, as a long `kg load` does
+        store.load_file(Path(sys.argv[3]))
 store.close()
 """
 
@@ -513,6 +519,14 @@ def test_second_writer_gets_a_one_line_error(holder: Holder, store_dir: Path) ->
     # readers do not need the lock: they see what the writer committed
     with open_store(store_dir, read_only=True) as reader:
         assert reader.stats().to_json() == EXPECTED_STATS
+
+
+def test_queries_work_while_another_process_writes(holder: Holder, store_dir: Path) -> None:
+    holder("busy")
+    for _ in range(20):
+        with open_store(store_dir, read_only=True) as reader:
+            assert reader.stats().to_json() == EXPECTED_STATS
+            assert len(run_saved(reader, "who-leads-what").rows) == 4
 
 
 def test_reader_does_not_block_a_writer(holder: Holder, store_dir: Path) -> None:
