@@ -13,7 +13,8 @@ def to_turtle(graph: Graph) -> bytes:
 def to_ntriples(graph: Graph) -> bytes:
     """Sorted N-Triples (one line per triple, diff-friendly)."""
     text = graph.serialize(format="nt", encoding="utf-8").decode("utf-8")
-    lines = sorted(line for line in text.splitlines() if line.strip())
+    # split("\n"), not splitlines(): literals may hold \x1c-\x1e, \x85 or U+2028.
+    lines = sorted(line for line in text.split("\n") if line.strip())
     return ("\n".join(lines) + "\n").encode("utf-8") if lines else b""
 
 
@@ -21,7 +22,9 @@ def to_nquads(graphs: list[tuple[str, Graph]]) -> bytes:
     """Sorted N-Quads with each article's triples in the article's named graph."""
     out: list[str] = []
     for name, graph in graphs:
-        for line in to_ntriples(graph).decode("utf-8").splitlines():
+        for line in to_ntriples(graph).decode("utf-8").split("\n"):
+            if not line:
+                continue
             out.append(f"{line[:-1].rstrip()} <{name}> .")
     return ("\n".join(sorted(out)) + "\n").encode("utf-8") if out else b""
 
