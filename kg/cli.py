@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import os
 import sys
 import time
 from collections.abc import Callable
@@ -99,6 +100,32 @@ def model_options(func: F) -> F:
     return func
 
 
+def jobs_option(func: F) -> F:
+    """--jobs, shared by the commands that extract."""
+    return click.option("-j", "--jobs", type=click.IntRange(min=1), default=os.cpu_count() or 1,
+                        show_default="all cores",
+                        help="Worker processes for NLP; output is identical for any number.")(func)
+
+
+class ProgressLine:
+    """A one-line progress display on stderr, only when stderr is a terminal."""
+
+    def __init__(self, quiet: bool) -> None:
+        self.enabled = not quiet and sys.stderr.isatty()
+        self.started = time.perf_counter()
+
+    def __call__(self, done: int, total: int, words: int) -> None:
+        if not self.enabled:
+            return
+        elapsed = max(time.perf_counter() - self.started, 1e-6)
+        rate = done / elapsed
+        left = (total - done) / rate if rate else 0.0
+        click.echo(f"\r{done}/{total} articles, {words / elapsed:,.0f} words/s, "
+                   f"{left:.0f} s left ", err=True, nl=False)
+        if done == total:
+            click.echo("", err=True)
+
+
 def _report_failure(exc: KgError) -> None:
     click.echo(f"Error: {exc}", err=True)
 
@@ -120,18 +147,21 @@ def _emit_report(text: str, report: str | None) -> None:
               help="Write the SHACL report here instead of stderr.")
 @click.option("--no-validate", is_flag=True, help="Skip the SHACL gate (faster; not advised).")
 @model_options
+@jobs_option
 @verbosity
 @handle_errors
 def extract(inputs: tuple[str, ...], output: str, fmt: str, report: str | None,
-            no_validate: bool, base: str, model: str) -> None:
+            no_validate: bool, base: str, model: str, jobs: int) -> None:
     """Extract a knowledge graph from news articles (files, folders, - for stdin).
 
     The graph is validated against the shipped SHACL shapes before it is
     written; a graph that does not conform is written nowhere.
     """
     started = time.perf_counter()
-    settings = Settings(base=base, model=model, validate=not no_validate)
-    result = run_pipeline(list(inputs), settings, on_error=_report_failure)
+    settings = Settings(base=base, model=model, validate=not no_validate, jobs=jobs)
+    quiet = bool(click.get_current_context().meta.get("kg.quiet"))
+    result = run_pipeline(list(inputs), settings, on_error=_report_failure,
+                          on_progress=ProgressLine(quiet))
     if not result.graphs:
         click.echo(f"Error: no article could be read from {len(inputs)} input(s)", err=True)
         sys.exit(EXIT_INPUTS_FAILED)
@@ -292,7 +322,9 @@ def query(sparql: str | None, saved: str | None, list_saved: bool, params: tuple
 
     The default graph is the union of every named graph, and the kg:,
     schema:, skos:, prov:, rdf:, rdfs:, xsd:, owl: and sh: prefixes are
-    predeclared. Updates are refused.
+    predeclared. Updates are refused. A triple that several articles state
+    is in each of their graphs and matches once per graph: use SELECT
+    DISTINCT, as the saved queries do.
     """
     from kg.query import parse_param, read_query, render_result, saved_queries, saved_query, table
     from kg.store import open_store
@@ -386,6 +418,21 @@ def _asdict(obj: Any) -> dict[str, Any]:
     import dataclasses
 
     return dataclasses.asdict(obj)
+
+
+def _query_rows_from_store(store_dir: str | None) -> Callable[[str], list[dict[str, str | None]]]:
+    from pathlib import Path
+
+    from kg.store import open_store
+
+    store = open_store(Path(store_dir) if store_dir else None, read_only=True)
+
+    def rows(query: str) -> list[dict[str, str | None]]:
+        result = store.query(query)
+        return [{name: result_row[name].value if name in result_row else None
+                 for name in result.variables} for result_row in result.rows]
+
+    return rows
 
 
 def _query_rows_from_files(files: tuple[str, ...]) -> Callable[[str], list[dict[str, str | None]]]:

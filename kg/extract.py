@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import multiprocessing
 from typing import TYPE_CHECKING
 
 from kg.gazetteer import gazetteer
@@ -82,8 +83,47 @@ def metadata_mentions(article: Article) -> list[Mention]:
 
 
 def extract_articles(articles: Iterable[Article], settings: Settings) -> Iterator[Extraction]:
-    """Run the spaCy pipeline over articles (streamed) and extract records from each."""
-    nlp = build_nlp(settings.model)
-    pairs = ((a.text, a) for a in articles)
-    for doc, article in nlp.pipe(pairs, as_tuples=True, batch_size=32):
-        yield extract_doc(doc, article)
+    """Run the spaCy pipeline over articles (streamed, in input order) and extract records.
+
+    With ``settings.jobs > 1`` the articles are shared among worker processes
+    in small batches; results come back in input order, so output is
+    identical to one process.
+    """
+    if settings.jobs <= 1:
+        nlp = build_nlp(settings.model)
+        pairs = ((a.text, a) for a in articles)
+        for doc, article in nlp.pipe(pairs, as_tuples=True, batch_size=32):
+            yield extract_doc(doc, article)
+        return
+    build_nlp(settings.model)  # load once before forking: workers share the pages
+    context = multiprocessing.get_context("fork")
+    with context.Pool(settings.jobs, initializer=_init_worker, initargs=(settings.model,)) as pool:
+        for batch in pool.imap(_extract_batch, _batches(articles, _BATCH)):
+            yield from batch
+
+
+_BATCH = 8
+_worker_model: str | None = None
+
+
+def _init_worker(model: str) -> None:
+    global _worker_model
+    _worker_model = model
+
+
+def _extract_batch(batch: list[Article]) -> list[Extraction]:
+    assert _worker_model is not None
+    nlp = build_nlp(_worker_model)
+    return [extract_doc(doc, a) for doc, a in nlp.pipe(((a.text, a) for a in batch),
+                                                          as_tuples=True)]
+
+
+def _batches(items: Iterable[Article], size: int) -> Iterator[list[Article]]:
+    batch: list[Article] = []
+    for item in items:
+        batch.append(item)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch

@@ -55,19 +55,30 @@ def _articles(inputs: Sequence[str], result: RunResult,
     return articles
 
 
+Progress = Callable[[int, int, int], None]
+
+
 def run(inputs: Sequence[str], settings: Settings,
         on_error: Callable[[InputError], None] | None = None,
-        skip: Callable[[Article], bool] | None = None) -> RunResult:
+        skip: Callable[[Article], bool] | None = None,
+        on_progress: Progress | None = None) -> RunResult:
     """Read, extract, resolve and build every input; bad inputs are collected, not raised.
 
-    ``skip`` lets a caller leave out articles it already has (kg ingest).
+    ``skip`` lets a caller leave out articles it already has (kg ingest);
+    ``on_progress(done, total, words)`` is called after each article's NLP.
     """
     result = RunResult()
     articles = _articles(inputs, result, on_error)
     if skip is not None:
         articles = [a for a in articles if not skip(a)]
     result.articles = articles
-    extractions = list(extract_articles(articles, settings))
+    extractions = []
+    words = 0
+    for ex in extract_articles(articles, settings):
+        extractions.append(ex)
+        words += len(ex.article.text.split())
+        if on_progress is not None:
+            on_progress(len(extractions), len(articles), words)
     resolution = resolve(extractions)
     builder = Builder(settings.base, resolution)
     for ex in extractions:

@@ -34,8 +34,10 @@ def test_extract_writes_turtle_to_stdout(tmp_path):
     assert result.exit_code == 0
     assert result.stderr == ""
     graph = Graph().parse(data=result.stdout, format="turtle")
-    leaders = {(str(graph.value(s, RDFS.label)), str(graph.value(o, RDFS.label)))
-               for s, o in graph.subject_objects(KG.leaderOf)}
+    leaders = {
+        (str(graph.value(s, RDFS.label)), str(graph.value(o, RDFS.label)))
+        for s, o in graph.subject_objects(KG.leaderOf)
+    }
     assert leaders == {("Ola Berg", "Norway"), ("Kari Holm", "Acme Energy")}
     (article,) = graph.subjects(RDF.type, SCHEMA.NewsArticle)
     assert graph.value(article, SCHEMA.headline) == Literal("Talks in Oslo")
@@ -80,16 +82,24 @@ def test_summary_line_on_stderr(tmp_path):
 
 
 def test_validate_conforming_and_violating_files(tmp_path):
-    good = _write(tmp_path, "good.ttl", """
+    good = _write(
+        tmp_path,
+        "good.ttl",
+        """
         @prefix schema: <https://schema.org/> .
         @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
         <https://example.org/p> a schema:Person ; rdfs:label "Ann Lee" .
-    """)
-    bad = _write(tmp_path, "bad.ttl", """
+    """,
+    )
+    bad = _write(
+        tmp_path,
+        "bad.ttl",
+        """
         @prefix schema: <https://schema.org/> .
         @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
         <https://example.org/p> a schema:Person ; rdfs:label "Ann Lee", "A. Lee" .
-    """)
+    """,
+    )
     runner = CliRunner()
     ok = runner.invoke(cli, ["validate", str(good)])
     assert (ok.exit_code, ok.stderr) == (0, "1 file(s) conform to the shapes\n")
@@ -112,3 +122,37 @@ def test_help_lists_exit_codes():
     result = CliRunner().invoke(cli, ["extract", "--help"])
     assert result.exit_code == 0
     assert "3  the graph does not conform to the shapes" in result.stdout
+
+
+def test_jobs_give_identical_output(tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for i in range(3):
+        _write(folder, f"{i}.txt", ARTICLE.replace("Oslo", ["Oslo", "Bergen", "Tromso"][i]))
+    runner = CliRunner()
+    one, two = tmp_path / "one.ttl", tmp_path / "two.ttl"
+    assert (
+        runner.invoke(cli, ["extract", str(folder), "-j", "1", "-o", str(one), "-q"]).exit_code == 0
+    )
+    assert (
+        runner.invoke(cli, ["extract", str(folder), "-j", "2", "-o", str(two), "-q"]).exit_code == 0
+    )
+    assert one.read_bytes() == two.read_bytes()
+
+
+def test_explain_shows_statements_with_sentences(tmp_path):
+    src = _write(tmp_path, "a.txt", ARTICLE)
+    out = tmp_path / "out.ttl"
+    runner = CliRunner()
+    assert runner.invoke(cli, ["extract", str(src), "-o", str(out), "-q"]).exit_code == 0
+    result = runner.invoke(cli, ["explain", "ola berg", "--graph", str(out)])
+    assert result.exit_code == 0
+    sentence = (
+        "Norwegian Prime Minister Ola Berg met Acme Energy chief executive Kari Holm in Oslo."
+    )
+    assert (
+        f"Ola Berg leaderOf Norway  [Asserted, 0.85]\n    a.txt: \u201c{sentence}\u201d\n"
+        in result.stdout
+    )
+    missing = runner.invoke(cli, ["explain", "Nobody Here", "--graph", str(out)])
+    assert (missing.exit_code, missing.stderr) == (1, "Error: no entity is called 'Nobody Here'\n")
