@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from rdflib import Graph
 from rdflib.namespace import RDF
@@ -13,10 +14,16 @@ from kg.build import Builder, new_graph
 from kg.errors import InputError
 from kg.extract import extract_articles
 from kg.ingest import read_inputs
+from kg.iris import article_iri
 from kg.records import Article
 from kg.resolve import resolve
+from kg.serialize import to_ntriples
 from kg.settings import Settings
+from kg.validate import ValidationReport, validate
 from kg.vocab import KG
+
+if TYPE_CHECKING:
+    from kg.store import Store
 
 logger = logging.getLogger(__name__)
 
@@ -85,3 +92,43 @@ def run(inputs: Sequence[str], settings: Settings,
         result.graphs.append((str(builder.article_node(ex.article)), builder.article_graph(ex)))
     logger.info("%d articles, %d failed inputs", len(articles), len(result.failures))
     return result
+
+
+@dataclass
+class IngestResult:
+    """What ``ingest`` did: the run, how many articles it skipped, the validation outcome."""
+
+    run: RunResult
+    skipped: int
+    report: ValidationReport | None
+    loaded: bool
+
+
+def ingest(inputs: Sequence[str], settings: Settings, store: Store,
+           on_error: Callable[[InputError], None] | None = None,
+           on_progress: Progress | None = None) -> IngestResult:
+    """Extract, validate and load into ``store``; articles already there are skipped.
+
+    An article is already there when the store holds its IRI with the same
+    content hash (the IRI is minted from the file name and the text's hash).
+    A graph that does not conform is not loaded (``loaded`` is False).
+    """
+    skipped = 0
+
+    def known(article: Article) -> bool:
+        nonlocal skipped
+        iri = article_iri(settings.base, article.identifier, article.content_hash)
+        if store.article_hash(iri) == article.content_hash:
+            skipped += 1
+            return True
+        return False
+
+    result = run(inputs, settings, on_error=on_error, skip=known, on_progress=on_progress)
+    if not result.graphs:
+        return IngestResult(result, skipped, None, loaded=False)
+    report = validate(result.merged()) if settings.validate else None
+    if report is not None and not report.conforms:
+        return IngestResult(result, skipped, report, loaded=False)
+    store.replace_graphs({iri: to_ntriples(graph) for iri, graph in result.graphs})
+    store.load_ontology()
+    return IngestResult(result, skipped, report, loaded=True)

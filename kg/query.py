@@ -98,8 +98,9 @@ class Term:
             datatype = obj.get("datatype")
             if lang or datatype in (XSD_STRING, RDF_LANG_STRING):
                 datatype = None
-            return cls("literal", value, str(datatype) if datatype else None,
-                       str(lang) if lang else None)
+            return cls(
+                "literal", value, str(datatype) if datatype else None, str(lang) if lang else None
+            )
         return cls(kind, value)
 
     @classmethod
@@ -210,8 +211,8 @@ def saved_query(name: str) -> SavedQuery:
 def compact(iri: str) -> str:
     """``https://schema.org/Person`` → ``schema:Person`` for the CONTRACT.md prefixes."""
     for prefix, namespace in PREFIXES.items():
-        if iri.startswith(namespace) and _CURIE.match(f"{prefix}:{iri[len(namespace):]}"):
-            return f"{prefix}:{iri[len(namespace):]}"
+        if iri.startswith(namespace) and _CURIE.match(f"{prefix}:{iri[len(namespace) :]}"):
+            return f"{prefix}:{iri[len(namespace) :]}"
     return iri
 
 
@@ -234,8 +235,10 @@ def _csv_value(term: Term | None) -> str:
 def table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
     """Columns padded to their widest cell, a rule under the header."""
     widths = [max([len(h), *(len(r[i]) for r in rows)]) for i, h in enumerate(header)]
-    lines = ["  ".join(h.ljust(w) for h, w in zip(header, widths, strict=True)).rstrip(),
-             "  ".join("-" * w for w in widths)]
+    lines = [
+        "  ".join(h.ljust(w) for h, w in zip(header, widths, strict=True)).rstrip(),
+        "  ".join("-" * w for w in widths),
+    ]
     lines += ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in rows]
     return "\n".join(lines) + "\n"
 
@@ -273,15 +276,20 @@ def render_result(result: QueryResult, fmt: str = "json") -> bytes:
     return table(names, rows).encode()
 
 
-_STATS_SECTIONS = (("entities", "entities per class"), ("facts", "facts per property"),
-                   ("statements", "statements per modality"))
+_STATS_SECTIONS = (
+    ("entities", "entities per class"),
+    ("facts", "facts per property"),
+    ("statements", "statements per modality"),
+)
 
 
 def render_stats(doc: Mapping[str, Any]) -> str:
     """kg.store.StoreStats.to_json() as a human table."""
-    rows: list[tuple[str, str]] = [("articles", str(doc["articles"])),
-                                   ("named graphs", str(doc["graphs"])),
-                                   ("quads", str(doc["quads"]))]
+    rows: list[tuple[str, str]] = [
+        ("articles", str(doc["articles"])),
+        ("named graphs", str(doc["graphs"])),
+        ("quads", str(doc["quads"])),
+    ]
     for key, title in _STATS_SECTIONS:
         counts: Mapping[str, int] = doc.get(key) or {}
         rows.append(("", ""))
@@ -289,5 +297,10 @@ def render_stats(doc: Mapping[str, Any]) -> str:
         rows += [(f"  {name}", str(n)) for name, n in counts.items()]
     width = max(len(label) for label, _ in rows)
     numbers = max(len(n) for _, n in rows)
-    return "\n".join(f"{label.ljust(width)}  {n.rjust(numbers)}".rstrip() if label else ""
-                     for label, n in rows) + "\n"
+    return (
+        "\n".join(
+            f"{label.ljust(width)}  {n.rjust(numbers)}".rstrip() if label else ""
+            for label, n in rows
+        )
+        + "\n"
+    )

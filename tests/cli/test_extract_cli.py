@@ -156,3 +156,25 @@ def test_explain_shows_statements_with_sentences(tmp_path):
     )
     missing = runner.invoke(cli, ["explain", "Nobody Here", "--graph", str(out)])
     assert (missing.exit_code, missing.stderr) == (1, "Error: no entity is called 'Nobody Here'\n")
+
+
+def test_ingest_loads_then_skips_unchanged_articles(tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    _write(folder, "a.txt", ARTICLE)
+    store = tmp_path / "store"
+    runner = CliRunner()
+    first = runner.invoke(cli, ["ingest", str(folder), "--store", str(store), "-j", "1"])
+    assert first.exit_code == 0, first.stderr
+    assert first.stderr.startswith("kg: 1 articles loaded, 0 unchanged, ")
+    count = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
+    before = runner.invoke(cli, ["query", count, "--store", str(store), "--format", "csv"])
+    again = runner.invoke(cli, ["ingest", str(folder), "--store", str(store), "-j", "1"])
+    assert again.exit_code == 0
+    assert again.stderr.startswith("kg: 0 articles loaded, 1 unchanged, 0 statements, ")
+    after = runner.invoke(cli, ["query", count, "--store", str(store), "--format", "csv"])
+    assert before.stdout == after.stdout
+    assert int(before.stdout.splitlines()[1]) > 0
+    leaders = runner.invoke(cli, ["query", "--saved", "who-leads-what", "--store", str(store),
+                                  "--format", "csv"])
+    assert "Ola Berg,Prime Minister,Norway," in leaders.stdout
