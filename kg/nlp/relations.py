@@ -418,6 +418,8 @@ def _places_at(ctx: _Ctx, obj: Token) -> list[Arg]:
 def _event(f: Found, ctx: _Ctx) -> None:
     if f.cls != EVENT:
         return
+    if parse_when(f.name, date(2000, 1, 1)) or re.fullmatch(r"\d{1,2} \w+", f.name):
+        return  # "9 November" taken for an event
     root = ctx.m.root(f)
     event = ctx.m.arg(f)
     preps = _w("event_location", "preps")
@@ -1165,10 +1167,13 @@ def _person_of(f: Found, ctx: _Ctx) -> None:
     if other is None or other.start != j or not ctx.m.trusted(other):
         return
     person = ctx.m.arg(f)
+    if doc[i].lower_ == "at" and not (root.dep_ == "nsubj" and _lemma(root.head) in _w(
+            "works", "speech_verbs")):
+        return  # "said Jo Park at Acme" is a source's affiliation; "joined by Jo at a school" not
     if other.cls == ORGANIZATION and fold_name(other.name) not in ctx.gaz.city_countries:
         ctx.emit("works:" + doc[i].lower_, "schema:worksFor", [person], [ctx.m.arg(other)],
                  doc[i], base=_num("works", "person_of_base"), local=True)
-    elif other.cls in (PLACE, COUNTRY) and doc[i].lower_ == "of":
+    elif other.cls in (PLACE, COUNTRY) and doc[i].lower_ == "of" and _known_place(ctx, other):
         ctx.emit("home:of", "schema:homeLocation", [person], [ctx.m.arg(other)], doc[i],
                  base=_num("home", "person_of_base"), local=True)
 
@@ -1288,13 +1293,26 @@ def _home(tok: Token, ctx: _Ctx) -> None:
                  local=tok.dep_ != "attr")
 
 
+def _known_place(ctx: _Ctx, place: Found) -> bool:
+    """A country, a city the gazetteer knows, or a place followed by its region ("Bethany,
+    Conn."): enough to read "Jo Park of X" as where Jo lives (NER often calls a firm a place)."""
+    if place.cls == COUNTRY or fold_name(place.name) in ctx.gaz.city_countries:
+        return True
+    doc = ctx.doc
+    if place.end + 1 >= len(doc) or doc[place.end].text != ",":
+        return False
+    nxt = ctx.m.at(place.end + 1)
+    return nxt is not None and nxt.cls in (PLACE, COUNTRY)
+
+
 def _from_place(f: Found, ctx: _Ctx) -> None:
     """ "Jo Park, from Leeds," / "Jo Park from Leeds"."""
     if f.cls != PERSON or f in ctx.m.weak:
         return
     root = ctx.m.root(f)
-    places = _place_args(ctx, _pobjs(root, ["from"]) + [
+    places = [a for a in _place_args(ctx, _pobjs(root, ["from"]) + [
         o for a in _kids(root, "appos") if ctx.m.at(a) is None for o in _pobjs(a, ["from"])])
+        if (p := ctx.m.at(a.token)) is not None and _known_place(ctx, p)]
     ctx.emit("home:from", "schema:homeLocation", [ctx.m.arg(f)], places, root,
              base=_num("home", "from_base"), local=True)
 
