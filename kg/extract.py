@@ -67,7 +67,7 @@ def extract_doc(doc: Doc, article: Article) -> Extraction:
         relations.append(rel)
         if introduced is not None:
             mentions.append(_mention(doc, introduced))
-    relations.extend(find_relations(doc, entities, gaz))
+    relations.extend(find_relations(doc, entities, gaz, article.date_published))
     mentions.extend(metadata_mentions(article))
     return Extraction(article, tuple(mentions), tuple(relations))
 

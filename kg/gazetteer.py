@@ -52,6 +52,10 @@ class Gazetteer:
         """The country whose capital a city is ("Tokyo" → Japan), for metonymy."""
         return self.by_capital.get(_fold(city))
 
+    def countries_of_city(self, city: str) -> frozenset[str]:
+        """The alpha-3 codes of the countries that have a city of this name."""
+        return self.city_countries.get(_fold(city), frozenset())
+
     def city_in(self, city: str, alpha3: str) -> bool | None:
         """Whether a city lies in a country: True, False, or None when the city is unknown."""
         countries = self.city_countries.get(_fold(city))
@@ -78,11 +82,13 @@ def gazetteer() -> Gazetteer:
         if row.get("capital"):
             by_capital.setdefault(_fold(row["capital"]), country)
         by_alpha3[country.alpha3] = country
-        by_code[row["alpha2"]] = country
+        # Two-letter ISO codes are not taken from text ("BT" is a company far more
+        # often than Bhutan); "US" and "UK" come in as names from countries_extra.toml.
         by_code[row["alpha3"]] = country
         for alias in row["aliases"]:
             if alias.isupper() and len(alias) <= 3:
-                by_code.setdefault(alias, country)
+                if len(alias) == 3:
+                    by_code.setdefault(alias, country)
             else:
                 by_name.setdefault(_fold(alias), country)
         for demonym in row["demonyms"]:

@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import bisect
 import functools
-import re
 from dataclasses import dataclass
 
 from spacy.tokens import Doc, Token
@@ -46,12 +45,6 @@ def _desc(key: str) -> frozenset[str]:
     return word_set("relations", "descriptions", key)
 
 
-def fold_name(name: str) -> str:
-    """A name folded as kg.gazetteer folds the keys of its city table."""
-    name = re.sub(r"^the\s+", "", name.strip(), flags=re.IGNORECASE)
-    return re.sub(r"[.\s]+", " ", name).strip().casefold()
-
-
 @functools.cache
 def _honorifics() -> frozenset[str]:
     return frozenset(w.rstrip(".") for w in word_set("entities", "person", "honorifics"))
@@ -65,11 +58,6 @@ class Arg:
     cls: str
     token: int
     via: str = "mention"  # mention | inside | description | latter | pronoun | metonymy
-
-    @property
-    def indirect(self) -> bool:
-        """Whether the argument was resolved rather than named."""
-        return self.via != "mention"
 
 
 class Mentions:
@@ -104,7 +92,7 @@ class Mentions:
                 continue
             name = self.doc[f.start].text
             if self.doc[f.start].lower_ in other_senses or self.gaz.country(name) is not None \
-                    or fold_name(name) in self.gaz.city_countries:
+                    or bool(self.gaz.countries_of_city(name)):
                 weak.add(f)
         return frozenset(weak)
 

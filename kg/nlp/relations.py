@@ -14,14 +14,16 @@ relations.toml and cues.toml)::
 
     c = base(rule)
         - hop      * max(0, path(trigger, subject) + path(trigger, object) - hops(rule))
-        - indirect * (arguments resolved from "the bloc", "the latter", …)
+        - indirect * (arguments resolved from "the bloc", "the latter", "it said")
         - metonymy * (capital cities read as their country)
         - penalty(modality)            # reported / planned / negated
         + explicit                     # both arguments attached straight to the trigger
     clamped to [floor, ceiling], rounded to 2 places.
 
-``path`` counts dependency edges; for a literal (a date) only the
-subject's path counts.
+``path`` counts dependency edges (to the first conjunct of a list, so that
+"A, B and C" score alike); for a literal (a date) only the subject's path
+counts, beyond one edge. Facts about the world rather than events (a city's
+country) take their rule's base and are always asserted.
 """
 
 from __future__ import annotations
@@ -36,7 +38,7 @@ from datetime import date
 from spacy.tokens import Doc, Span, Token
 
 from kg.gazetteer import Gazetteer
-from kg.nlp.coref import Arg, Mentions, fold_name
+from kg.nlp.coref import Arg, Mentions
 from kg.nlp.entities import Found
 from kg.nlp.modality import Reading, assess, penalty
 from kg.nlp.rules import load_rules, word_set
@@ -50,8 +52,6 @@ _METONYMY = frozenset({"kg:partyTo", "kg:opposes", "kg:metWith", "kg:partnerOf",
 _SYMMETRIC = frozenset({"kg:partnerOf", "kg:metWith"})
 _POSS = {"'s", "’s", "'"}
 _SUBJ = ("nsubj", "nsubjpass")
-_CLAUSES = frozenset({"relcl", "ccomp", "advcl", "parataxis", "appos"})
-_AGENTS = (PERSON, ORGANIZATION, COUNTRY)
 RuleFn = Callable[[Token, "_Ctx"], None]
 
 
@@ -577,8 +577,8 @@ def _city_check(ctx: _Ctx, city: Found, area: Found) -> bool | None:
     """True or False when the gazetteer knows; None when "A, B" may be city and region."""
     if area.cls != COUNTRY:
         # "Houston, Texas": a known city, then a name that is no city.
-        known = fold_name(city.name) in ctx.gaz.city_countries
-        return None if known and fold_name(area.name) not in ctx.gaz.city_countries else False
+        known = bool(ctx.gaz.countries_of_city(city.name))
+        return None if known and not ctx.gaz.countries_of_city(area.name) else False
     country = ctx.gaz.country(area.name, allow_code=True)
     return None if country is None else ctx.gaz.city_in(city.name, country.alpha3)
 
@@ -602,7 +602,7 @@ def _in_list(ctx: _Ctx, first: Found, second: Found) -> bool:
 def _is_site(ctx: _Ctx, f: Found) -> bool:
     """A named site (a building, a district), not a city, country or region the gazetteer knows."""
     return f.cls == PLACE and len(f.name.split()) > 1 \
-        and fold_name(f.name) not in ctx.gaz.city_countries and ctx.gaz.country(f.name) is None
+        and not ctx.gaz.countries_of_city(f.name) and ctx.gaz.country(f.name) is None
 
 
 def _looks_like_address(ctx: _Ctx, first: Found, second: Found) -> bool:
@@ -641,7 +641,7 @@ def _contained(f: Found, ctx: _Ctx) -> None:
             _static(ctx, "contained:in", "schema:containedInPlace", ctx.m.arg(f),
                     ctx.m.arg(area), root, _num("contained", "base"))
         elif area.cls in (PLACE, COUNTRY) and _is_site(ctx, f) and (
-                area.cls == COUNTRY or fold_name(area.name) in ctx.gaz.city_countries):
+                area.cls == COUNTRY or bool(ctx.gaz.countries_of_city(area.name))):
             # "the Palace of Fine Arts, in San Francisco": a site in a known city.
             _static(ctx, "contained:site", "schema:containedInPlace", ctx.m.arg(f),
                     ctx.m.arg(area), root, _num("contained", "unchecked_base"))
@@ -661,7 +661,7 @@ def _gazetteer_contained(sent: Span, ctx: _Ctx) -> None:
     for f in found:
         if f.cls != PLACE:
             continue
-        codes = ctx.gaz.city_countries.get(fold_name(f.name))
+        codes = ctx.gaz.countries_of_city(f.name) or None
         if not codes or len(codes) != 1:
             continue
         (code,) = codes
@@ -920,7 +920,9 @@ def _targets(ctx: _Ctx, obj: Token, *, possessive_only: bool = False) -> list[Ar
     """
     if _lemma(obj) in _w("oppose", "statement_nouns"):
         return []
-    direct = ctx.args(obj)
+    # No description here: "criticised the US-led coalition" names a new body more often
+    # than it points back.
+    direct = ctx.args(obj, descriptions=False)
     if direct:
         out = [] if possessive_only and any(a.cls in (PERSON, PLACE, COUNTRY) for a in direct) \
             else direct
@@ -944,7 +946,7 @@ def _inside(ctx: _Ctx, head: Token, depth: int = 0) -> Arg | None:
     ("the Treaty of Lisbon"), not a target."""
     if depth > 2:
         return None
-    arg = ctx.m.one(head)
+    arg = ctx.m.one(head, descriptions=depth > 0 or head.dep_ in ("nsubj", "nsubjpass"))
     if arg is not None:
         return arg if depth == 0 else replace(arg, via="inside")
     for c in sorted(head.children, key=lambda t: t.i):
@@ -1035,7 +1037,7 @@ def _member(tok: Token, ctx: _Ctx) -> None:
         c.lower_ == "member" for c in tok.children if c.dep_ in ("compound", "amod")))
     if not is_member or _non(tok):
         return
-    orgs = [a for a in _owner(ctx, tok) if a.cls == ORGANIZATION]
+    orgs = [a for a in _owner(ctx, tok, descriptions=False) if a.cls == ORGANIZATION]
     if not orgs:
         return
     members = _listed(ctx, tok)
@@ -1156,8 +1158,10 @@ def _person_of(f: Found, ctx: _Ctx) -> None:
     doc = ctx.doc
     root = ctx.m.root(f)
     i = f.end
-    if i + 3 < len(doc) and doc[i].text == "," and doc[i + 1].like_num and doc[i + 2].text == ",":
-        i += 3  # "Jo Park, 50, of …"
+    aged = i + 3 < len(doc) and doc[i].text == "," and doc[i + 1].like_num \
+        and doc[i + 2].text == ","
+    if aged:
+        i += 3  # "Jo Park, 50, of …": a home town, however small
     elif i + 1 < len(doc) and doc[i].text == "," and doc[i + 1].lower_ == "of":
         i += 1
     if i + 1 >= len(doc) or doc[i].lower_ not in ("of", "at") or doc[i].head.i != root.i:
@@ -1170,10 +1174,11 @@ def _person_of(f: Found, ctx: _Ctx) -> None:
     if doc[i].lower_ == "at" and not (root.dep_ == "nsubj" and _lemma(root.head) in _w(
             "works", "speech_verbs")):
         return  # "said Jo Park at Acme" is a source's affiliation; "joined by Jo at a school" not
-    if other.cls == ORGANIZATION and fold_name(other.name) not in ctx.gaz.city_countries:
+    if other.cls == ORGANIZATION and not ctx.gaz.countries_of_city(other.name):
         ctx.emit("works:" + doc[i].lower_, "schema:worksFor", [person], [ctx.m.arg(other)],
                  doc[i], base=_num("works", "person_of_base"), local=True)
-    elif other.cls in (PLACE, COUNTRY) and doc[i].lower_ == "of" and _known_place(ctx, other):
+    elif other.cls in (PLACE, COUNTRY) and doc[i].lower_ == "of" \
+            and (aged or _known_place(ctx, other)):
         ctx.emit("home:of", "schema:homeLocation", [person], [ctx.m.arg(other)], doc[i],
                  base=_num("home", "person_of_base"), local=True)
 
@@ -1284,8 +1289,9 @@ def _home(tok: Token, ctx: _Ctx) -> None:
         else:
             places = _place_args(ctx, _pobjs(tok, ["of"]) + _kids(tok, "compound"))
             people = []
-            if tok.dep_ == "appos":
-                people = _typed(ctx, tok.head, PERSON)
+            if tok.dep_ in ("appos", "compound"):  # "Jo, a Leeds native" / "Leeds native Jo"
+                people = [a for a in [ctx.m.one(tok.head, descriptions=False)]
+                          if a is not None and a.cls == PERSON]
             elif tok.dep_ == "attr":
                 people = _typed(ctx, controller(tok.head), PERSON)
             people += [a for c in _kids(tok, "appos") for a in _typed(ctx, c, PERSON)]
@@ -1296,7 +1302,7 @@ def _home(tok: Token, ctx: _Ctx) -> None:
 def _known_place(ctx: _Ctx, place: Found) -> bool:
     """A country, a city the gazetteer knows, or a place followed by its region ("Bethany,
     Conn."): enough to read "Jo Park of X" as where Jo lives (NER often calls a firm a place)."""
-    if place.cls == COUNTRY or fold_name(place.name) in ctx.gaz.city_countries:
+    if place.cls == COUNTRY or bool(ctx.gaz.countries_of_city(place.name)):
         return True
     doc = ctx.doc
     if place.end + 1 >= len(doc) or doc[place.end].text != ",":

@@ -18,9 +18,17 @@ def test_country_names(text, name):
 
 
 def test_codes_only_when_allowed():
-    assert gazetteer().country("US") is None
-    found = gazetteer().country("U.S.", allow_code=True)
-    assert found is not None and found.name == "United States"
+    assert gazetteer().country("DEU") is None
+    found = gazetteer().country("DEU", allow_code=True)
+    assert found is not None and found.name == "Germany"
+
+
+def test_two_letter_codes_are_never_countries_but_us_and_uk_are_names():
+    assert gazetteer().country("BT", allow_code=True) is None
+    assert gazetteer().country("FR", allow_code=True) is None
+    for text, name in (("US", "United States"), ("U.S.", "United States"), ("UK", "United Kingdom")):
+        found = gazetteer().country(text)
+        assert found is not None and found.name == name
 
 
 def test_cities_are_not_countries():
