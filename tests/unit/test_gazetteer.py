@@ -7,11 +7,18 @@ import pytest
 from kg.gazetteer import gazetteer
 
 
-@pytest.mark.parametrize(("text", "name"), [
-    ("Russia", "Russia"), ("Russian Federation", "Russia"), ("South Korea", "South Korea"),
-    ("the United States", "United States"), ("Britain", "United Kingdom"),
-    ("Bosnia and Herzegovina", "Bosnia and Herzegovina"), ("Viet Nam", "Vietnam"),
-])
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("Russia", "Russia"),
+        ("Russian Federation", "Russia"),
+        ("South Korea", "South Korea"),
+        ("the United States", "United States"),
+        ("Britain", "United Kingdom"),
+        ("Bosnia and Herzegovina", "Bosnia and Herzegovina"),
+        ("Viet Nam", "Vietnam"),
+    ],
+)
 def test_country_names(text, name):
     found = gazetteer().country(text)
     assert found is not None and found.name == name
@@ -26,7 +33,11 @@ def test_codes_only_when_allowed():
 def test_two_letter_codes_are_never_countries_but_us_and_uk_are_names():
     assert gazetteer().country("BT", allow_code=True) is None
     assert gazetteer().country("FR", allow_code=True) is None
-    for text, name in (("US", "United States"), ("U.S.", "United States"), ("UK", "United Kingdom")):
+    for text, name in (
+        ("US", "United States"),
+        ("U.S.", "United States"),
+        ("UK", "United Kingdom"),
+    ):
         found = gazetteer().country(text)
         assert found is not None and found.name == name
 
@@ -35,10 +46,16 @@ def test_cities_are_not_countries():
     assert gazetteer().country("Paris") is None
 
 
-@pytest.mark.parametrize(("adjective", "name"), [
-    ("French", "France"), ("Japanese", "Japan"), ("British", "United Kingdom"),
-    ("American", "United States"), ("Dutch", "Netherlands"),
-])
+@pytest.mark.parametrize(
+    ("adjective", "name"),
+    [
+        ("French", "France"),
+        ("Japanese", "Japan"),
+        ("British", "United Kingdom"),
+        ("American", "United States"),
+        ("Dutch", "Netherlands"),
+    ],
+)
 def test_demonyms_pick_the_sovereign_state(adjective, name):
     found = gazetteer().demonym(adjective)
     assert found is not None and found.name == name
