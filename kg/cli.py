@@ -17,7 +17,7 @@ from kg.errors import KgError
 from kg.pipeline import run as run_pipeline
 from kg.serialize import to_nquads, to_ntriples, to_turtle, write_atomic
 from kg.settings import DEFAULT_BASE, DEFAULT_MODEL, Settings
-from kg.validate import validate, validate_files
+from kg.validate import ValidationReport, validate, validate_files
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -91,20 +91,25 @@ def cli() -> None:
     """Turn news articles into an RDF knowledge graph and query it."""
 
 
-def model_options(func: F) -> F:
-    """--base and --model, shared by the commands that extract."""
-    func = click.option("--model", default=DEFAULT_MODEL, show_default=True,
-                        help="spaCy pipeline: an installed package name or a path.")(func)
-    func = click.option("--base", default=DEFAULT_BASE, show_default=True,
-                        help="Base IRI for entities, articles and statements.")(func)
+def extraction_options(func: F) -> F:
+    """INPUTS, --report, --no-validate, --base, --model and --jobs: what extracting needs."""
+    options = [
+        click.argument("inputs", nargs=-1, required=True),
+        click.option("--report", type=click.Path(dir_okay=False),
+                     help="Write the SHACL report here instead of stderr."),
+        click.option("--no-validate", is_flag=True,
+                     help="Skip the SHACL gate (faster; not advised)."),
+        click.option("--base", default=DEFAULT_BASE, show_default=True,
+                     help="Base IRI for entities, articles and statements."),
+        click.option("--model", default=DEFAULT_MODEL, show_default=True,
+                     help="spaCy pipeline: an installed package name or a path."),
+        click.option("-j", "--jobs", type=click.IntRange(min=1), default=os.cpu_count() or 1,
+                     show_default="all cores",
+                     help="Worker processes for NLP; output is identical for any number."),
+    ]
+    for option in reversed(options):
+        func = option(func)
     return func
-
-
-def jobs_option(func: F) -> F:
-    """--jobs, shared by the commands that extract."""
-    return click.option("-j", "--jobs", type=click.IntRange(min=1), default=os.cpu_count() or 1,
-                        show_default="all cores",
-                        help="Worker processes for NLP; output is identical for any number.")(func)
 
 
 class ProgressLine:
@@ -126,6 +131,14 @@ class ProgressLine:
             click.echo("", err=True)
 
 
+def _reject(outcome: ValidationReport, report: str | None, what: str) -> None:
+    """Report a non-conforming graph and exit 3."""
+    _emit_report(outcome.text, report)
+    click.echo(f"Error: the graph does not conform to the shapes "
+               f"({outcome.violations} violations); nothing {what}", err=True)
+    sys.exit(EXIT_NONCONFORMING)
+
+
 def _report_failure(exc: KgError) -> None:
     click.echo(f"Error: {exc}", err=True)
 
@@ -138,16 +151,11 @@ def _emit_report(text: str, report: str | None) -> None:
 
 
 @cli.command(epilog=EXIT_CODES_HELP)
-@click.argument("inputs", nargs=-1, required=True)
 @click.option("-o", "--output", default="-", show_default=True,
               help="Where to write the graph; - for stdout.")
 @click.option("--format", "fmt", type=click.Choice(["turtle", "nt", "nquads"]), default="turtle",
               show_default=True, help="Turtle; sorted N-Triples; N-Quads, one graph per article.")
-@click.option("--report", type=click.Path(dir_okay=False),
-              help="Write the SHACL report here instead of stderr.")
-@click.option("--no-validate", is_flag=True, help="Skip the SHACL gate (faster; not advised).")
-@model_options
-@jobs_option
+@extraction_options
 @verbosity
 @handle_errors
 def extract(inputs: tuple[str, ...], output: str, fmt: str, report: str | None,
@@ -169,10 +177,7 @@ def extract(inputs: tuple[str, ...], output: str, fmt: str, report: str | None,
     if settings.validate:
         outcome = validate(graph)
         if not outcome.conforms:
-            _emit_report(outcome.text, report)
-            click.echo(f"Error: the graph does not conform to the shapes "
-                       f"({outcome.violations} violations); nothing written", err=True)
-            sys.exit(EXIT_NONCONFORMING)
+            _reject(outcome, report, "written")
         if report:
             _emit_report(outcome.text, report)
     if fmt == "turtle":
@@ -376,12 +381,7 @@ def export(output: str, fmt: str, store_opts: dict[str, Any]) -> None:
 
 
 @cli.command(epilog=EXIT_CODES_HELP)
-@click.argument("inputs", nargs=-1, required=True)
-@click.option("--report", type=click.Path(dir_okay=False),
-              help="Write the SHACL report here instead of stderr.")
-@click.option("--no-validate", is_flag=True, help="Skip the SHACL gate (faster; not advised).")
-@model_options
-@jobs_option
+@extraction_options
 @store_options
 @verbosity
 @handle_errors
@@ -404,10 +404,7 @@ def ingest(inputs: tuple[str, ...], report: str | None, no_validate: bool, base:
                              on_progress=ProgressLine(quiet))
     result = outcome.run
     if outcome.report is not None and not outcome.report.conforms:
-        _emit_report(outcome.report.text, report)
-        click.echo(f"Error: the graph does not conform to the shapes "
-                   f"({outcome.report.violations} violations); nothing loaded", err=True)
-        sys.exit(EXIT_NONCONFORMING)
+        _reject(outcome.report, report, "loaded")
     if not quiet:
         click.echo(f"kg: {len(result.graphs)} articles loaded, {outcome.skipped} unchanged, "
                    f"{result.statements} statements, {len(result.failures)} failed inputs, "
