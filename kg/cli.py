@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import logging
 import os
+import re
 import sys
 import time
 from collections.abc import Callable
@@ -91,6 +92,12 @@ def cli() -> None:
     """Turn news articles into an RDF knowledge graph and query it."""
 
 
+def _check_base(ctx: click.Context, param: click.Parameter, value: str) -> str:
+    if not re.fullmatch(r"[A-Za-z][A-Za-z0-9+.-]*://[^\s<>\"{}|\\^`]+[/#]", value):
+        raise click.BadParameter(f"{value!r} is not an absolute IRI ending in / or #")
+    return value
+
+
 def extraction_options(func: F) -> F:
     """INPUTS, --report, --no-validate, --base, --model and --jobs: what extracting needs."""
     options = [
@@ -99,7 +106,7 @@ def extraction_options(func: F) -> F:
                      help="Write the SHACL report here instead of stderr."),
         click.option("--no-validate", is_flag=True,
                      help="Skip the SHACL gate (faster; not advised)."),
-        click.option("--base", default=DEFAULT_BASE, show_default=True,
+        click.option("--base", default=DEFAULT_BASE, show_default=True, callback=_check_base,
                      help="Base IRI for entities, articles and statements."),
         click.option("--model", default=DEFAULT_MODEL, show_default=True,
                      help="spaCy pipeline: an installed package name or a path."),

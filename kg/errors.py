@@ -42,3 +42,9 @@ class QueryError(KgError):
     """A SPARQL query is malformed or not allowed."""
 
     exit_code = 2
+
+
+class ConfigError(KgError):
+    """A setting that cannot work (a spaCy pipeline that is not installed, say)."""
+
+    exit_code = 2

