@@ -67,8 +67,13 @@ def classify(span: Span, label: str, gaz: Gazetteer) -> tuple[str, str] | None:
         return None
     name = span.text
     last = span[-1].lower_
-    if cls == PERSON and len(span) > 1 and last in word_set("entities", "organization", "heads"):
+    org_heads = word_set("entities", "organization", "heads")
+    if cls == PERSON and len(span) > 1 and last in org_heads:
         cls = ORGANIZATION
+    if cls == ORGANIZATION and all(t.lower_ in org_heads or t.is_stop for t in span):
+        return None  # "Party", "the Group": a common noun, not a name
+    if any(t.lower_ in {"v", "vs", "v.", "vs."} for t in span[1:-1]):
+        return None  # "Chelsea v Arsenal" is a fixture, not an organisation
     if cls in (ORGANIZATION, EVENT, AGREEMENT, PLACE) and len(span) > 1:
         if last in word_set("entities", "agreement", "heads") and span[-1].is_title:
             cls = AGREEMENT

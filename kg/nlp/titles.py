@@ -128,6 +128,12 @@ def _title_before(doc: Doc, person: Found, by_token: dict[int, Found],
         j -= 1
     if j >= sent_start:
         org = _org_target(_entity_at(by_token, j), doc, gaz, j)
+        # "its UK chief executive": the office belongs to another organisation.
+        if org is not None and org.start > sent_start and doc[org.start - 1].tag_ == "PRP$":
+            org = None
+    if org is not None and org.cls in (COUNTRY, PLACE) and kind == LEADER \
+            and _norm(title) not in word_set("titles", "place_leader"):
+        org = None
     return TitleFact(person, title, kind, org, appositive=False, title_start=start)
 
 

@@ -84,3 +84,20 @@ def test_title_with_no_org_names_nobody_to_lead():
 def test_plain_word_before_name_is_no_title():
     doc = _doc(["Yesterday", "Jo", "Park", "left", "."], [(1, 3, "PERSON")])
     assert find_titles(doc, [_found(doc, 1, 3, "Person")], gazetteer()) == []
+
+
+def test_company_title_with_a_country_leads_nothing():
+    doc = _doc(["UK", "chief", "executive", "Jo", "Park", "left", "."],
+               [(0, 1, "GPE"), (3, 5, "PERSON")])
+    uk, person = _found(doc, 0, 1, "Country"), _found(doc, 3, 5, "Person")
+    (fact,) = find_titles(doc, [uk, person], gazetteer())
+    assert (fact.title, fact.org) == ("chief executive", None)
+
+
+def test_possessive_before_the_modifier_voids_it():
+    words = ["its", "Acme", "spokesman", "Jo", "Park", "left", "."]
+    doc = _doc(words, [(1, 2, "ORG"), (3, 5, "PERSON")])
+    doc[0].tag_ = "PRP$"
+    org, person = _found(doc, 1, 2, "Organization"), _found(doc, 3, 5, "Person")
+    (fact,) = find_titles(doc, [org, person], gazetteer())
+    assert fact.org is None
