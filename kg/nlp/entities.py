@@ -47,6 +47,22 @@ def _trim(span: Span) -> Span | None:
     return doc[start:end] if end > start else None
 
 
+def _extend_formal_name(ent: Span) -> Span:
+    """ "Organization for Security and Co-operation" + "in Europe": NER often stops
+    a formal name ("X for Y") before its closing "in" + region."""
+    doc = ent.doc
+    end = ent.end
+    if ent.label_ != "ORG" or end + 1 >= len(doc) or doc[end].lower_ != "in":
+        return ent
+    if not any(t.lower_ in {"for", "of"} for t in ent):
+        return ent
+    region = doc[end + 1]
+    if region.ent_type_ == "LOC" and region.ent_iob_ == "B" and \
+            (end + 2 >= len(doc) or doc[end + 2].ent_iob_ != "I"):
+        return Span(doc, ent.start, end + 2, label=ent.label)
+    return ent
+
+
 def plausible_name(span: Span) -> bool:
     """Whether a span can be a name: capitalised, not a URL, not an adjective."""
     text = span.text
@@ -150,7 +166,7 @@ def find_entities(doc: Doc, gaz: Gazetteer) -> list[Found]:
     """Every entity mention of a doc, without overlaps (longer rule spans win)."""
     candidates: list[tuple[Span, str, str]] = []
     for ent in doc.ents:
-        span = _trim(ent)
+        span = _trim(_extend_formal_name(ent))
         if span is None or not plausible_name(span):
             continue
         got = classify(span, ent.label_, gaz)

@@ -38,3 +38,18 @@ def test_classify(text, label, expected):
 ])
 def test_plausible_name(text, ok):
     assert plausible_name(_span(text)) is ok
+
+
+def test_formal_name_takes_its_closing_region():
+    from spacy.tokens import Span
+
+    from kg.nlp.entities import find_entities
+
+    words = "the Council for Trade and Peace in Europe met in Rome .".split()
+    doc = Doc(spacy.blank("en").vocab, words=words)
+    for i, tok in enumerate(doc):
+        tok.is_sent_start = i == 0
+    doc.ents = [Span(doc, 1, 6, label="ORG"), Span(doc, 7, 8, label="LOC"),
+                Span(doc, 10, 11, label="GPE")]
+    names = [(f.name, f.cls) for f in find_entities(doc, gazetteer())]
+    assert names == [("Council for Trade and Peace in Europe", "Organization"), ("Rome", "Place")]
