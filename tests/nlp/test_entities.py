@@ -15,27 +15,38 @@ def _span(text: str):
     return doc[:]
 
 
-@pytest.mark.parametrize(("text", "label", "expected"), [
-    ("Acme Shipping", "PERSON", ("Organization", "Acme Shipping")),
-    ("Ana Ruiz", "PERSON", ("Person", "Ana Ruiz")),
-    ("Paris Climate Agreement", "ORG", ("Agreement", "Paris Climate Agreement")),
-    ("Davos Summit", "ORG", ("Event", "Davos Summit")),
-    ("Russian Federation", "GPE", ("Country", "Russia")),
-    ("Lyon", "GPE", ("Place", "Lyon")),
-    ("Alps", "LOC", ("Place", "Alps")),
-    ("Party", "ORG", None),
-    ("the Group", "ORG", None),
-    ("Chelsea v Arsenal", "ORG", None),
-    ("Monday", "DATE", None),
-])
+@pytest.mark.parametrize(
+    ("text", "label", "expected"),
+    [
+        ("Acme Shipping", "PERSON", ("Organization", "Acme Shipping")),
+        ("Ana Ruiz", "PERSON", ("Person", "Ana Ruiz")),
+        ("Paris Climate Agreement", "ORG", ("Agreement", "Paris Climate Agreement")),
+        ("Davos Summit", "ORG", ("Event", "Davos Summit")),
+        ("Russian Federation", "GPE", ("Country", "Russia")),
+        ("Lyon", "GPE", ("Place", "Lyon")),
+        ("Alps", "LOC", ("Place", "Alps")),
+        ("Party", "ORG", None),
+        ("the Group", "ORG", None),
+        ("Chelsea v Arsenal", "ORG", None),
+        ("Monday", "DATE", None),
+    ],
+)
 def test_classify(text, label, expected):
     assert classify(_span(text), label, gazetteer()) == expected
 
 
-@pytest.mark.parametrize(("text", "ok"), [
-    ("Acme", True), ("acme", False), ("x", False), ("news@acme.com", False),
-    ("www.acme.com", False), ("non-EU", False), ("shareicon", False),
-])
+@pytest.mark.parametrize(
+    ("text", "ok"),
+    [
+        ("Acme", True),
+        ("acme", False),
+        ("x", False),
+        ("news@acme.com", False),
+        ("www.acme.com", False),
+        ("non-EU", False),
+        ("shareicon", False),
+    ],
+)
 def test_plausible_name(text, ok):
     assert plausible_name(_span(text)) is ok
 
@@ -45,11 +56,27 @@ def test_formal_name_takes_its_closing_region():
 
     from kg.nlp.entities import find_entities
 
-    words = "the Council for Trade and Peace in Europe met in Rome .".split()
+    words = [
+        "the",
+        "Council",
+        "for",
+        "Trade",
+        "and",
+        "Peace",
+        "in",
+        "Europe",
+        "met",
+        "in",
+        "Rome",
+        ".",
+    ]
     doc = Doc(spacy.blank("en").vocab, words=words)
     for i, tok in enumerate(doc):
         tok.is_sent_start = i == 0
-    doc.ents = [Span(doc, 1, 6, label="ORG"), Span(doc, 7, 8, label="LOC"),
-                Span(doc, 10, 11, label="GPE")]
+    doc.ents = [
+        Span(doc, 1, 6, label="ORG"),
+        Span(doc, 7, 8, label="LOC"),
+        Span(doc, 10, 11, label="GPE"),
+    ]
     names = [(f.name, f.cls) for f in find_entities(doc, gazetteer())]
     assert names == [("Council for Trade and Peace in Europe", "Organization"), ("Rome", "Place")]

@@ -16,7 +16,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kg import ingest
+from kg import clean
 from kg.errors import InputError
 from kg.ingest import (
     article_from_bytes,
@@ -598,4 +598,4 @@ def test_html_without_text_is_an_error() -> None:
 
 
 def test_rules_are_loaded_once() -> None:
-    assert ingest._rules() is ingest._rules()
+    assert clean.text_rules() is clean.text_rules()

@@ -1,0 +1,140 @@
+"""Job relations: who works for and who leads what, and "Jo Park of Acme" phrases."""
+
+from __future__ import annotations
+
+from spacy.tokens import Token
+
+from kg.nlp.entities import Found
+from kg.nlp.relations.core import Ctx, rule_number, rule_words, typed, typed_all
+from kg.nlp.relations.parse import (
+    agent,
+    controller,
+    has_particle,
+    is_passive,
+    kids,
+    lemma_of,
+    pobjs,
+    subject_child,
+)
+from kg.nlp.relations.people import known_place
+from kg.records import COUNTRY, ORGANIZATION, PERSON, PLACE
+
+# --- schema:worksFor, kg:leaderOf ----------------------------------------------------------
+
+
+def works(tok: Token, ctx: Ctx) -> None:
+    lemma = lemma_of(tok)
+    if tok.pos_ != "VERB":
+        return
+    if lemma in rule_words("works", "verbs") and not is_passive(tok):
+        preps = rule_words("works", "preps")
+        orgs = typed_all(ctx, pobjs(tok, preps), ORGANIZATION)
+        orgs += [
+            a
+            for r in pobjs(tok, ["as"])
+            for o in pobjs(r, preps)
+            for a in typed(ctx, o, ORGANIZATION)
+        ]
+        ctx.emit(
+            "works:verb",
+            "schema:worksFor",
+            typed(ctx, controller(tok), PERSON),
+            orgs,
+            tok,
+            explicit=True,
+        )
+    elif lemma in rule_words("works", "join_verbs") and pobjs(tok, ["as"]) and not is_passive(tok):
+        orgs = typed_all(ctx, kids(tok, "dobj"), ORGANIZATION)
+        ctx.emit(
+            "works:join",
+            "schema:worksFor",
+            typed(ctx, controller(tok), PERSON),
+            orgs,
+            tok,
+            explicit=True,
+        )
+    elif lemma in rule_words("works", "hire_verbs"):
+        if is_passive(tok) or tok.dep_ == "acl":
+            person = tok.head if tok.dep_ == "acl" else subject_child(tok, passive_ok=True)
+            people, orgs = typed(ctx, person, PERSON), typed(ctx, agent(tok), ORGANIZATION)
+        else:
+            people = typed_all(ctx, kids(tok, "dobj"), PERSON)
+            orgs = typed(ctx, controller(tok), ORGANIZATION)
+        ctx.emit("works:hire", "schema:worksFor", people, orgs, tok, explicit=True)
+
+
+def leader(tok: Token, ctx: Ctx) -> None:
+    lemma = lemma_of(tok)
+    if (
+        tok.pos_ != "VERB"
+        or lemma not in rule_words("leader", "verbs")
+        or has_particle(tok, {"out"})
+    ):
+        return
+    if pobjs(tok, ["to"]):
+        return  # "led France to victory": a match, not an office
+    if is_passive(tok) or tok.dep_ == "acl":
+        subj = tok.head if tok.dep_ == "acl" else subject_child(tok, passive_ok=True)
+        orgs = typed(ctx, subj, ORGANIZATION, PLACE, COUNTRY)
+        people = typed(ctx, agent(tok), PERSON)
+    else:
+        orgs = typed_all(ctx, kids(tok, "dobj"), ORGANIZATION, PLACE, COUNTRY)
+        people = typed(ctx, controller(tok), PERSON)
+    ctx.emit("leader:verb", "kg:leaderOf", people, orgs, tok, explicit=True)
+
+
+def person_of(f: Found, ctx: Ctx) -> None:
+    """ "Jo Park of Acme" (works for), "Jo Park, 50, of Springfield" (lives in), "Jo Park at
+    Acme" (works for)."""
+    if (
+        f.cls != PERSON
+        or f in ctx.m.weak
+        or f.start > 0
+        and ctx.doc[f.start - 1].lower_ in rule_words("home", "peerages")
+    ):
+        return
+    doc = ctx.doc
+    root = ctx.m.root(f)
+    i = f.end
+    aged = (
+        i + 3 < len(doc) and doc[i].text == "," and doc[i + 1].like_num and doc[i + 2].text == ","
+    )
+    if aged:
+        i += 3  # "Jo Park, 50, of …": a home town, however small
+    elif i + 1 < len(doc) and doc[i].text == "," and doc[i + 1].lower_ == "of":
+        i += 1
+    if i + 1 >= len(doc) or doc[i].lower_ not in ("of", "at") or doc[i].head.i != root.i:
+        return
+    j = i + 2 if doc[i + 1].lower_ == "the" else i + 1
+    other = ctx.m.at(j)
+    if other is None or other.start != j or not ctx.m.trusted(other):
+        return
+    person = ctx.m.arg(f)
+    if doc[i].lower_ == "at" and not (
+        root.dep_ == "nsubj" and lemma_of(root.head) in rule_words("works", "speech_verbs")
+    ):
+        return  # "said Jo Park at Acme" is a source's affiliation; "joined by Jo at a school" not
+    if other.cls == ORGANIZATION and not ctx.gaz.countries_of_city(other.name):
+        ctx.emit(
+            "works:" + doc[i].lower_,
+            "schema:worksFor",
+            [person],
+            [ctx.m.arg(other)],
+            doc[i],
+            base=rule_number("works", "person_of_base"),
+            local=True,
+        )
+    elif (
+        other.cls in (PLACE, COUNTRY)
+        and doc[i].lower_ == "of"
+        and (aged or known_place(ctx, other))
+    ):
+        ctx.emit(
+            "home:of",
+            "schema:homeLocation",
+            [person],
+            [ctx.m.arg(other)],
+            doc[i],
+            base=rule_number("home", "person_of_base"),
+            local=True,
+        )
