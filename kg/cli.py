@@ -39,8 +39,11 @@ Exit codes:
 
 
 def _setup_logging(verbose: int, quiet: bool) -> None:
-    level = logging.ERROR if quiet else (logging.DEBUG if verbose > 1 else
-                                         logging.INFO if verbose else logging.WARNING)
+    level = (
+        logging.ERROR
+        if quiet
+        else (logging.DEBUG if verbose > 1 else logging.INFO if verbose else logging.WARNING)
+    )
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(logging.Formatter("%(levelname)s: %(message)s"))
     root = logging.getLogger("kg")
@@ -80,7 +83,7 @@ def handle_errors(func: F) -> F:
         except KgError as exc:
             fail(exc)
         except KeyboardInterrupt:
-            click.echo("Interrupted: nothing was written.", err=True)
+            click.echo("Interrupted: nothing was left half-written.", err=True)
             sys.exit(130)
 
     return wrapper  # type: ignore[return-value]
@@ -102,17 +105,35 @@ def extraction_options(func: F) -> F:
     """INPUTS, --report, --no-validate, --base, --model and --jobs: what extracting needs."""
     options = [
         click.argument("inputs", nargs=-1, required=True),
-        click.option("--report", type=click.Path(dir_okay=False),
-                     help="Write the SHACL report here instead of stderr."),
-        click.option("--no-validate", is_flag=True,
-                     help="Skip the SHACL gate (faster; not advised)."),
-        click.option("--base", default=DEFAULT_BASE, show_default=True, callback=_check_base,
-                     help="Base IRI for entities, articles and statements."),
-        click.option("--model", default=DEFAULT_MODEL, show_default=True,
-                     help="spaCy pipeline: an installed package name or a path."),
-        click.option("-j", "--jobs", type=click.IntRange(min=1), default=os.cpu_count() or 1,
-                     show_default="all cores",
-                     help="Worker processes for NLP; output is identical for any number."),
+        click.option(
+            "--report",
+            type=click.Path(dir_okay=False),
+            help="Write the SHACL report here instead of stderr.",
+        ),
+        click.option(
+            "--no-validate", is_flag=True, help="Skip the SHACL gate (faster; not advised)."
+        ),
+        click.option(
+            "--base",
+            default=DEFAULT_BASE,
+            show_default=True,
+            callback=_check_base,
+            help="Base IRI for entities, articles and statements.",
+        ),
+        click.option(
+            "--model",
+            default=DEFAULT_MODEL,
+            show_default=True,
+            help="spaCy pipeline: an installed package name or a path.",
+        ),
+        click.option(
+            "-j",
+            "--jobs",
+            type=click.IntRange(min=1),
+            default=os.cpu_count() or 1,
+            show_default="all cores",
+            help="Worker processes for NLP; output is identical for any number.",
+        ),
     ]
     for option in reversed(options):
         func = option(func)
@@ -132,8 +153,11 @@ class ProgressLine:
         elapsed = max(time.perf_counter() - self.started, 1e-6)
         rate = done / elapsed
         left = (total - done) / rate if rate else 0.0
-        click.echo(f"\r{done}/{total} articles, {words / elapsed:,.0f} words/s, "
-                   f"{left:.0f} s left ", err=True, nl=False)
+        click.echo(
+            f"\r{done}/{total} articles, {words / elapsed:,.0f} words/s, {left:.0f} s left ",
+            err=True,
+            nl=False,
+        )
         if done == total:
             click.echo("", err=True)
 
@@ -141,8 +165,11 @@ class ProgressLine:
 def _reject(outcome: ValidationReport, report: str | None, what: str) -> None:
     """Report a non-conforming graph and exit 3."""
     _emit_report(outcome.text, report)
-    click.echo(f"Error: the graph does not conform to the shapes "
-               f"({outcome.violations} violations); nothing {what}", err=True)
+    click.echo(
+        f"Error: the graph does not conform to the shapes "
+        f"({outcome.violations} violations); nothing {what}",
+        err=True,
+    )
     sys.exit(EXIT_NONCONFORMING)
 
 
@@ -158,15 +185,30 @@ def _emit_report(text: str, report: str | None) -> None:
 
 
 @cli.command(epilog=EXIT_CODES_HELP)
-@click.option("-o", "--output", default="-", show_default=True,
-              help="Where to write the graph; - for stdout.")
-@click.option("--format", "fmt", type=click.Choice(["turtle", "nt", "nquads"]), default="turtle",
-              show_default=True, help="Turtle; sorted N-Triples; N-Quads, one graph per article.")
+@click.option(
+    "-o", "--output", default="-", show_default=True, help="Where to write the graph; - for stdout."
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["turtle", "nt", "nquads"]),
+    default="turtle",
+    show_default=True,
+    help="Turtle; sorted N-Triples; N-Quads, one graph per article.",
+)
 @extraction_options
 @verbosity
 @handle_errors
-def extract(inputs: tuple[str, ...], output: str, fmt: str, report: str | None,
-            no_validate: bool, base: str, model: str, jobs: int) -> None:
+def extract(
+    inputs: tuple[str, ...],
+    output: str,
+    fmt: str,
+    report: str | None,
+    no_validate: bool,
+    base: str,
+    model: str,
+    jobs: int,
+) -> None:
     """Extract a knowledge graph from news articles (files, folders, - for stdin).
 
     The graph is validated against the shipped SHACL shapes before it is
@@ -175,8 +217,9 @@ def extract(inputs: tuple[str, ...], output: str, fmt: str, report: str | None,
     started = time.perf_counter()
     settings = Settings(base=base, model=model, validate=not no_validate, jobs=jobs)
     quiet = bool(click.get_current_context().meta.get("kg.quiet"))
-    result = run_pipeline(list(inputs), settings, on_error=_report_failure,
-                          on_progress=ProgressLine(quiet))
+    result = run_pipeline(
+        list(inputs), settings, on_error=_report_failure, on_progress=ProgressLine(quiet)
+    )
     if not result.graphs:
         click.echo(f"Error: no article could be read from {len(inputs)} input(s)", err=True)
         sys.exit(EXIT_INPUTS_FAILED)
@@ -195,16 +238,22 @@ def extract(inputs: tuple[str, ...], output: str, fmt: str, report: str | None,
         data = to_nquads(result.graphs)
     _write_output(data, output)
     if not quiet:
-        click.echo(f"kg: {len(result.graphs)} articles, {result.statements} statements, "
-                   f"{len(result.failures)} failed inputs, "
-                   f"{time.perf_counter() - started:.1f} s", err=True)
+        click.echo(
+            f"kg: {len(result.graphs)} articles, {result.statements} statements, "
+            f"{len(result.failures)} failed inputs, "
+            f"{time.perf_counter() - started:.1f} s",
+            err=True,
+        )
     sys.exit(EXIT_INPUTS_FAILED if result.failures else EXIT_OK)
 
 
 @cli.command("validate", epilog=EXIT_CODES_HELP)
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
-@click.option("--report", type=click.Path(dir_okay=False),
-              help="Write the SHACL report here instead of stderr.")
+@click.option(
+    "--report",
+    type=click.Path(dir_okay=False),
+    help="Write the SHACL report here instead of stderr.",
+)
 @verbosity
 @handle_errors
 def validate_cmd(files: tuple[str, ...], report: str | None) -> None:
@@ -231,31 +280,69 @@ def store_options(func: F) -> F:
     ``store_opts`` is a dict of keyword arguments for kg.store.open_store.
     """
 
-    @click.option("--store", "store_dir", type=click.Path(file_okay=False), metavar="DIR",
-                  help="Embedded store folder  [default: $KG_STORE, else "
-                       "$XDG_DATA_HOME/kg/store, else ~/.local/share/kg/store]")
-    @click.option("--endpoint", metavar="URL",
-                  help="Use a SPARQL 1.1 server instead, e.g. http://localhost:7878 for "
-                       "`oxigraph serve --union-default-graph` (it must query the union of "
-                       "named graphs by default).")
-    @click.option("--graph-store", metavar="URL",
-                  help="The server's Graph Store Protocol URL, for loads  "
-                       "[default: the endpoint's /store; Fuseki: …/DATASET/data]")
-    @click.option("--user", envvar="KG_ENDPOINT_USER", show_envvar=True,
-                  help="HTTP basic auth user for --endpoint.")
-    @click.option("--password", envvar="KG_ENDPOINT_PASSWORD", show_envvar=True,
-                  help="HTTP basic auth password for --endpoint.")
-    @click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=30.0,
-                  show_default=True, metavar="SECONDS",
-                  help="Time limit for each HTTP call to --endpoint.")
+    @click.option(
+        "--store",
+        "store_dir",
+        type=click.Path(file_okay=False),
+        metavar="DIR",
+        help="Embedded store folder  [default: $KG_STORE, else "
+        "$XDG_DATA_HOME/kg/store, else ~/.local/share/kg/store]",
+    )
+    @click.option(
+        "--endpoint",
+        metavar="URL",
+        help="Use a SPARQL 1.1 server instead, e.g. http://localhost:7878 for "
+        "`oxigraph serve --union-default-graph` (it must query the union of "
+        "named graphs by default).",
+    )
+    @click.option(
+        "--graph-store",
+        metavar="URL",
+        help="The server's Graph Store Protocol URL, for loads  "
+        "[default: the endpoint's /store; Fuseki: …/DATASET/data]",
+    )
+    @click.option(
+        "--user",
+        envvar="KG_ENDPOINT_USER",
+        show_envvar=True,
+        help="HTTP basic auth user for --endpoint.",
+    )
+    @click.option(
+        "--password",
+        envvar="KG_ENDPOINT_PASSWORD",
+        show_envvar=True,
+        help="HTTP basic auth password for --endpoint.",
+    )
+    @click.option(
+        "--timeout",
+        type=click.FloatRange(min=0, min_open=True),
+        default=30.0,
+        show_default=True,
+        metavar="SECONDS",
+        help="Longest wait to connect to --endpoint or for the next bytes of an answer "
+        "(idempotent calls are tried up to 3 times).",
+    )
     @functools.wraps(func)
-    def wrapper(*args: Any, store_dir: str | None, endpoint: str | None,
-                graph_store: str | None, user: str | None, password: str | None,
-                timeout: float, **kwargs: Any) -> Any:
+    def wrapper(
+        *args: Any,
+        store_dir: str | None,
+        endpoint: str | None,
+        graph_store: str | None,
+        user: str | None,
+        password: str | None,
+        timeout: float,
+        **kwargs: Any,
+    ) -> Any:
         if store_dir is not None and endpoint:
             raise click.UsageError("give --store or --endpoint, not both")
-        store_opts = {"store_dir": store_dir, "endpoint": endpoint, "graph_store": graph_store,
-                      "user": user, "password": password, "timeout": timeout}
+        store_opts = {
+            "store_dir": store_dir,
+            "endpoint": endpoint,
+            "graph_store": graph_store,
+            "user": user,
+            "password": password,
+            "timeout": timeout,
+        }
         return func(*args, store_opts=store_opts, **kwargs)
 
     return wrapper  # type: ignore[return-value]
@@ -271,9 +358,12 @@ def _write_output(data: bytes, output: str = "-") -> None:
 
 @cli.command(epilog=EXIT_CODES_HELP)
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, allow_dash=True))
-@click.option("--format", "fmt", type=click.Choice(["turtle", "ntriples", "nquads", "trig"]),
-              help="Format of every FILE  [default: from the suffix: .ttl .nt .nq .trig; "
-                   "Turtle for -]")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["turtle", "ntriples", "nquads", "trig"]),
+    help="Format of every FILE  [default: from the suffix: .ttl .nt .nq .trig; Turtle for -]",
+)
 @store_options
 @verbosity
 @handle_errors
@@ -304,8 +394,11 @@ def load(files: tuple[str, ...], fmt: str | None, store_opts: dict[str, Any]) ->
                 continue
             if not quiet:
                 filled = [g for g, n in graphs.items() if n]
-                click.echo(f"kg: {name}: {len(filled)} graphs, {sum(graphs.values())} triples "
-                           f"loaded into {store.location}", err=True)
+                click.echo(
+                    f"kg: {name}: {len(filled)} graphs, {sum(graphs.values())} triples "
+                    f"loaded into {store.location}",
+                    err=True,
+                )
     sys.exit(EXIT_INPUTS_FAILED if failed else EXIT_OK)
 
 
@@ -313,18 +406,34 @@ def load(files: tuple[str, ...], fmt: str | None, store_opts: dict[str, Any]) ->
 @click.argument("sparql", metavar="[QUERY]", required=False)
 @click.option("--saved", metavar="NAME", help="Run a saved query (see --list).")
 @click.option("--list", "list_saved", is_flag=True, help="List the saved queries and exit.")
-@click.option("--param", "params", multiple=True, metavar="NAME=VALUE",
-              help="Bind ?NAME to VALUE (repeatable): <IRI>, prefix:name with a kg prefix "
-                   "(schema:Person), else a plain string. Never pasted into the query text.")
-@click.option("--format", "fmt", type=click.Choice(["json", "csv", "tsv", "table"]),
-              default="json", show_default=True,
-              help="Format of SELECT and ASK results (SPARQL 1.1 JSON, CSV, TSV, or a table); "
-                   "CONSTRUCT and DESCRIBE always give Turtle.")
+@click.option(
+    "--param",
+    "params",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="Bind ?NAME to VALUE (repeatable): <IRI>, prefix:name with a kg prefix "
+    "(schema:Person), else a plain string. Never pasted into the query text.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["json", "csv", "tsv", "table"]),
+    default="json",
+    show_default=True,
+    help="Format of SELECT and ASK results (SPARQL 1.1 JSON, CSV, TSV, or a table); "
+    "CONSTRUCT and DESCRIBE always give Turtle.",
+)
 @store_options
 @verbosity
 @handle_errors
-def query(sparql: str | None, saved: str | None, list_saved: bool, params: tuple[str, ...],
-          fmt: str, store_opts: dict[str, Any]) -> None:
+def query(
+    sparql: str | None,
+    saved: str | None,
+    list_saved: bool,
+    params: tuple[str, ...],
+    fmt: str,
+    store_opts: dict[str, Any],
+) -> None:
     """Run a read-only SPARQL query: QUERY is the text, - for stdin, or @FILE.rq.
 
     The default graph is the merge of every named graph (one graph per
@@ -351,8 +460,14 @@ def query(sparql: str | None, saved: str | None, list_saved: bool, params: tuple
 
 
 @cli.command(epilog=EXIT_CODES_HELP)
-@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table",
-              show_default=True, help="A table for people or JSON for scripts.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json"]),
+    default="table",
+    show_default=True,
+    help="A table for people or JSON for scripts.",
+)
 @store_options
 @verbosity
 @handle_errors
@@ -371,10 +486,17 @@ def stats(fmt: str, store_opts: dict[str, Any]) -> None:
 
 
 @cli.command(epilog=EXIT_CODES_HELP)
-@click.option("-o", "--output", default="-", show_default=True,
-              help="Where to write; - for stdout.")
-@click.option("--format", "fmt", type=click.Choice(["nquads", "trig"]), default="nquads",
-              show_default=True, help="N-Quads or TriG; every named graph, sorted.")
+@click.option(
+    "-o", "--output", default="-", show_default=True, help="Where to write; - for stdout."
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["nquads", "trig"]),
+    default="nquads",
+    show_default=True,
+    help="N-Quads or TriG; every named graph, sorted.",
+)
 @store_options
 @verbosity
 @handle_errors
@@ -392,8 +514,15 @@ def export(output: str, fmt: str, store_opts: dict[str, Any]) -> None:
 @store_options
 @verbosity
 @handle_errors
-def ingest(inputs: tuple[str, ...], report: str | None, no_validate: bool, base: str,
-           model: str, jobs: int, store_opts: dict[str, Any]) -> None:
+def ingest(
+    inputs: tuple[str, ...],
+    report: str | None,
+    no_validate: bool,
+    base: str,
+    model: str,
+    jobs: int,
+    store_opts: dict[str, Any],
+) -> None:
     """Extract, validate and load articles into the store in one pass.
 
     Each article goes into its own named graph (the article's IRI); articles
@@ -407,26 +536,40 @@ def ingest(inputs: tuple[str, ...], report: str | None, no_validate: bool, base:
     settings = Settings(base=base, model=model, validate=not no_validate, jobs=jobs)
     quiet = bool(click.get_current_context().meta.get("kg.quiet"))
     with open_store(**store_opts) as store:
-        outcome = run_ingest(list(inputs), settings, store, on_error=_report_failure,
-                             on_progress=ProgressLine(quiet))
+        outcome = run_ingest(
+            list(inputs), settings, store, on_error=_report_failure, on_progress=ProgressLine(quiet)
+        )
     result = outcome.run
     if outcome.report is not None and not outcome.report.conforms:
         _reject(outcome.report, report, "loaded")
     if not quiet:
-        click.echo(f"kg: {len(result.graphs)} articles loaded, {outcome.skipped} unchanged, "
-                   f"{result.statements} statements, {len(result.failures)} failed inputs, "
-                   f"{time.perf_counter() - started:.1f} s", err=True)
+        click.echo(
+            f"kg: {len(result.graphs)} articles loaded, {outcome.skipped} unchanged, "
+            f"{result.statements} statements, {len(result.failures)} failed inputs, "
+            f"{time.perf_counter() - started:.1f} s",
+            err=True,
+        )
     sys.exit(EXIT_INPUTS_FAILED if result.failures else EXIT_OK)
 
 
 @cli.command(epilog=EXIT_CODES_HELP)
 @click.argument("name")
-@click.option("--graph", "graph_files", multiple=True, type=click.Path(dir_okay=False),
-              help="Explain from these RDF files instead of the store (repeatable).")
-@click.option("--store", "store_dir", type=click.Path(file_okay=False),
-              help="Embedded store folder [default: $KG_STORE or ~/.local/share/kg/store].")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
-              show_default=True)
+@click.option(
+    "--graph",
+    "graph_files",
+    multiple=True,
+    type=click.Path(dir_okay=False),
+    help="Explain from these RDF files instead of the store (repeatable).",
+)
+@click.option(
+    "--store",
+    "store_dir",
+    type=click.Path(file_okay=False),
+    help="Embedded store folder [default: $KG_STORE or ~/.local/share/kg/store].",
+)
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
 @verbosity
 @handle_errors
 def explain(name: str, graph_files: tuple[str, ...], store_dir: str | None, fmt: str) -> None:
@@ -437,16 +580,16 @@ def explain(name: str, graph_files: tuple[str, ...], store_dir: str | None, fmt:
     from kg.explain import EXPLAIN_QUERY, NAME_QUERY, matching_labels
     from kg.explain import explain as explain_rows
 
-    rows_of = _query_rows_from_files(graph_files) if graph_files else _query_rows_from_store(
-        store_dir)
+    rows_of = (
+        _query_rows_from_files(graph_files) if graph_files else _query_rows_from_store(store_dir)
+    )
     labels = matching_labels(rows_of(NAME_QUERY), name)
     if not labels:
         click.echo(f"Error: no entity is called {name!r}", err=True)
         sys.exit(EXIT_INPUTS_FAILED)
     found = explain_rows(rows_of(EXPLAIN_QUERY), labels)
     if fmt == "json":
-        click.echo(json.dumps([_asdict(e)
-                               for e in found], indent=1, ensure_ascii=False))
+        click.echo(json.dumps([_asdict(e) for e in found], indent=1, ensure_ascii=False))
         return
     for e in found:
         source = f"; according to {e.source}" if e.source else ""
@@ -469,8 +612,13 @@ def _query_rows_from_store(store_dir: str | None) -> Callable[[str], list[dict[s
 
     def rows(query: str) -> list[dict[str, str | None]]:
         result = store.query(query)
-        return [{name: result_row[name].value if name in result_row else None
-                 for name in result.variables} for result_row in result.rows]
+        return [
+            {
+                name: result_row[name].value if name in result_row else None
+                for name in result.variables
+            }
+            for result_row in result.rows
+        ]
 
     return rows
 
@@ -483,7 +631,7 @@ def _query_rows_from_files(files: tuple[str, ...]) -> Callable[[str], list[dict[
 
     graph = Graph()
     for path in files:
-        fmt = FORMATS.get(path[path.rfind("."):], "turtle")
+        fmt = FORMATS.get(path[path.rfind(".") :], "turtle")
         try:
             graph.parse(path, format=fmt)
         except Exception as exc:  # rdflib raises many kinds for a bad file

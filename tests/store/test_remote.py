@@ -166,9 +166,9 @@ def test_wrong_port_is_one_line_naming_the_url() -> None:
     store = open_store(endpoint=f"http://127.0.0.1:{port}", timeout=5)
     with pytest.raises(StoreError) as info:
         store.query("ASK {}")
-    message = str(info.value)
-    assert message.startswith(f"POST http://127.0.0.1:{port}/query: cannot connect (")
-    assert "\n" not in message
+    assert str(info.value) == (
+        f"POST http://127.0.0.1:{port}/query: cannot connect: connection refused (tried 3 times)"
+    )
 
 
 def test_http_errors_name_the_url_and_status(start_server: Callable[..., str]) -> None:
@@ -192,8 +192,10 @@ def test_a_silent_server_times_out() -> None:
         started = time.monotonic()
         with pytest.raises(StoreError) as info:
             store.query("ASK {}")
-    assert str(info.value) == f"POST http://127.0.0.1:{port}/query: no answer within 0.3 s"
-    assert time.monotonic() - started < 5
+    assert str(info.value) == (
+        f"POST http://127.0.0.1:{port}/query: no answer within 0.3 s (tried 3 times)"
+    )
+    assert time.monotonic() - started < 5  # 3 tries of 0.3 s and 0.6 s of waiting
 
 
 def test_bad_endpoint_url() -> None:

@@ -1,0 +1,188 @@
+"""The embedded store: Oxigraph (RocksDB) in a folder, loads in one transaction, one writer.
+
+Locking: RocksDB lets one process open a store read-write. A second writer
+gets :class:`StoreError` "store DIR is in use by another process". Readers
+open the store read-only, which takes no lock, so queries work while a load
+runs; they see the store as it was when they opened it. RocksDB calls that
+"undefined behaviour"; what happens in practice is that a reader opening
+just as the writer compacts may miss a file, which the reader here retries.
+A writer flushes on close, so that readers need not replay a long log.
+
+Atomicity: :meth:`EmbeddedStore.replace_graphs` parses every graph first,
+then applies all of them in one SPARQL update, which Oxigraph runs as one
+transaction. A bad graph, an error, Ctrl-C or a killed process leaves the
+store as it was before the call, or (once the transaction has committed)
+as it is after it; never in between.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import TypeVar
+
+import pyoxigraph as ox
+
+from kg.errors import StoreError
+from kg.query import QueryResult, Term
+from kg.store.base import Store
+from kg.store.sparql import from_ox, one_line, to_ox, turtle
+from kg.vocab import PREFIXES
+
+__all__ = ["EmbeddedStore"]
+
+logger = logging.getLogger(__name__)
+T = TypeVar("T")
+
+_READ_ATTEMPTS = 6  # waits 0.05 + 0.1 + … + 1.6 s: about 3 s at most
+
+
+def _is_race(exc: BaseException) -> bool:
+    return "Corruption" in str(exc) or "No such file" in str(exc)
+
+
+def _store_error(path: Path, exc: BaseException) -> StoreError:
+    if "lock" in str(exc).lower():
+        return StoreError(
+            f"store {path} is in use by another process; try again when it has finished"
+        )
+    return StoreError(f"store {path}: cannot open ({one_line(exc)})")
+
+
+class EmbeddedStore(Store):
+    """An Oxigraph (RocksDB) store in a folder, opened read-write or read-only.
+
+    The store keeps its real default graph equal to the merge of the named
+    graphs, updated in the same transaction as each graph it replaces, and
+    queries it as is: Oxigraph's union default graph repeats a triple once
+    per graph that holds it (see :mod:`kg.store`).
+    """
+
+    def __init__(self, path: Path, *, read_only: bool = False) -> None:
+        self.path = path
+        self.location = str(path)
+        self.read_only = read_only
+        self._store: ox.Store | None = None
+        self._closed = False
+        try:
+            if read_only:
+                if not (path / "CURRENT").is_file():
+                    raise StoreError(f"no store at {path}; load data first with `kg load`")
+                self._read(lambda store: None)
+            else:
+                path.mkdir(parents=True, exist_ok=True)
+                self._store = ox.Store(str(path))
+        except (OSError, RuntimeError) as exc:
+            raise _store_error(path, exc) from None
+
+    def _read(self, action: Callable[[ox.Store], T]) -> T:
+        """Run ``action`` on the store; a reader retries when a writer moved files.
+
+        RocksDB calls a read-only open next to a writer "undefined
+        behaviour". In practice a reader may look for a table file that the
+        writer's compaction has just replaced ("Corruption: … No such
+        file"): transient, so the reader reopens and tries again.
+        """
+        for attempt in range(_READ_ATTEMPTS):
+            if self._closed:
+                raise StoreError(f"store {self.path} is closed")
+            try:
+                if self._store is None:
+                    self._store = ox.Store.read_only(str(self.path))
+                return action(self._store)
+            except (OSError, RuntimeError) as exc:
+                if not (self.read_only and _is_race(exc)):
+                    raise
+                logger.debug("store %s changed under a reader (%s); retrying", self.path, exc)
+                self._store = None
+                time.sleep(0.05 * 2**attempt)
+        raise StoreError(
+            f"store {self.path} kept changing while being read by kg (another "
+            "process is writing to it); try again"
+        )
+
+    def close(self) -> None:
+        if self._store is not None and not self.read_only:
+            # Write the memtable out: readers replay the write-ahead log at
+            # every open, and it only grows until a flush.
+            try:
+                self._store.flush()
+            except OSError as exc:
+                logger.warning("store %s: flush failed (%s)", self.path, exc)
+        # Dropping the last reference closes RocksDB and releases its lock.
+        self._store = None
+        self._closed = True
+
+    def replace_graphs(self, graphs: Mapping[str, bytes]) -> None:
+        if self.read_only:
+            raise StoreError(f"store {self.path} is open read-only")
+        operations: list[str] = []
+        blocks: list[str] = []
+        merged: list[str] = []
+        # Everything is parsed before the store is touched: a graph that does
+        # not parse, wherever it comes, fails the call with nothing changed.
+        for iri, data in graphs.items():
+            try:
+                name = str(ox.NamedNode(iri))
+                # Fresh blank nodes per graph, so two graphs never share one.
+                quads = ox.parse(data, format=ox.RdfFormat.N_TRIPLES, rename_blank_nodes=True)
+                lines = [f"{q.subject} {q.predicate} {q.object} ." for q in quads]
+            except (ValueError, SyntaxError) as exc:
+                raise StoreError(f"graph <{iri}>: {one_line(exc)}") from None
+            # The default graph is the merge of the named graphs: take out what
+            # only this graph says, before the graph itself goes.
+            operations.append(
+                f"DELETE {{ ?s ?p ?o }} WHERE {{ GRAPH {name} {{ ?s ?p ?o }} "
+                f"FILTER NOT EXISTS {{ GRAPH ?other {{ ?s ?p ?o }} FILTER(?other != {name}) }} }}"
+            )
+            operations.append(f"DROP SILENT GRAPH {name}")
+            if lines:
+                blocks.append(f"GRAPH {name} {{\n" + "\n".join(lines) + "\n}")
+                merged += lines
+        if blocks:
+            operations.append("INSERT DATA {\n" + "\n".join([*merged, *blocks]) + "\n}")
+        if not operations:
+            return
+        logger.debug(
+            "store %s: replacing %d graphs (%d triples) in one transaction",
+            self.path,
+            len(graphs),
+            len(merged),
+        )
+        try:
+            # One update is one transaction: every graph is replaced, or none.
+            self._read(lambda store: store.update(" ;\n".join(operations)))
+        except (OSError, RuntimeError) as exc:
+            raise StoreError(f"store {self.path}: load failed ({one_line(exc)})") from None
+
+    def _execute(self, sparql: str, kind: str, params: Mapping[str, Term]) -> QueryResult:
+        substitutions = {ox.Variable(k): to_ox(v) for k, v in params.items()} or None
+
+        def run(store: ox.Store) -> QueryResult:
+            # Results are read to the end in here, so that a retry covers them.
+            result = store.query(sparql, prefixes=PREFIXES, substitutions=substitutions)
+            if isinstance(result, ox.QueryBoolean):
+                return QueryResult(boolean=bool(result))
+            if isinstance(result, ox.QuerySolutions):
+                names = tuple(v.value for v in result.variables)
+                rows = tuple(
+                    {n: from_ox(sol[n]) for n in names if sol[n] is not None} for sol in result
+                )
+                return QueryResult(variables=names, rows=rows)
+            return QueryResult(turtle=turtle(result))
+
+        try:
+            return self._read(run)
+        except (OSError, RuntimeError, ValueError) as exc:
+            raise StoreError(f"store {self.path}: query failed ({one_line(exc)})") from None
+
+    def _quads(self) -> list[ox.Quad]:
+        def named(store: ox.Store) -> list[ox.Quad]:
+            return [q for q in store if not isinstance(q.graph_name, ox.DefaultGraph)]
+
+        try:
+            return self._read(named)
+        except (OSError, RuntimeError) as exc:
+            raise StoreError(f"store {self.path}: export failed ({one_line(exc)})") from None

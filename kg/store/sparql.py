@@ -1,0 +1,121 @@
+"""SPARQL checked before it reaches a store, and RDF terms between pyoxigraph and kg.query."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from functools import cache
+
+import pyoxigraph as ox
+
+from kg.errors import QueryError
+from kg.query import XSD_STRING, Term
+from kg.vocab import PREFIXES
+
+__all__ = ["check_query", "clip", "from_ox", "one_line", "to_ox", "turtle"]
+
+
+def clip(text: str, limit: int = 300) -> str:
+    """``text`` on one line, at most ``limit`` characters."""
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def one_line(exc: BaseException) -> str:
+    """An exception's message on one short line (its class name if it has none)."""
+    return clip(str(exc)) or type(exc).__name__
+
+
+def _syntax_message(exc: SyntaxError) -> str:
+    text = " ".join(str(exc).split())
+    # Oxigraph lists Unicode character classes among what it expected: noise here.
+    text = re.sub(r",? ?(?<![\"'])\[[^\]]*\]", "", text).replace("one of , ", "one of ")
+    match = re.match(r"error at (\d+):(\d+): (.*)", text)
+    where, detail = (f" at line {match[1]}, column {match[2]}", match[3]) if match else ("", text)
+    if "Prefix not found" in detail:
+        detail = "undeclared prefix (add PREFIX name: <IRI>)"
+    return clip(f"SPARQL syntax error{where}: {detail}")
+
+
+def _is_update(sparql: str) -> bool:
+    from rdflib.plugins.sparql.parser import parseUpdate  # slow import; only on failures
+
+    prologue = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items())
+    try:
+        parseUpdate(prologue + sparql)
+    except Exception:  # pyparsing's ParseException and whatever a bad token raises
+        return False
+    return True
+
+
+@cache
+def _parser() -> ox.Store:
+    # An empty in-memory store, used only to parse: its results are never
+    # iterated, so nothing is evaluated (not even SERVICE calls).
+    return ox.Store()
+
+
+def check_query(
+    sparql: str, params: Mapping[str, Term] | None = None
+) -> tuple[str, tuple[str, ...]]:
+    """Parse a query before it goes anywhere: its kind and SELECT variables.
+
+    The kind is ``"select"``, ``"ask"`` or ``"graph"`` (CONSTRUCT, DESCRIBE).
+    The CONTRACT.md prefixes are predeclared. Because updates are refused
+    here, every query that reaches a store is read-only, which is what lets
+    a remote store send it again after a transient failure.
+
+    Raises:
+        QueryError: a syntax error (with line and column), an update, or a
+            ``--param`` the query does not select.
+    """
+    try:
+        result = _parser().query(sparql, prefixes=PREFIXES)
+    except SyntaxError as exc:
+        if _is_update(sparql):
+            raise QueryError(
+                "query is read-only: SPARQL updates (INSERT, DELETE, LOAD, CLEAR, "
+                "DROP, CREATE, …) are refused; use `kg load` to change the store"
+            ) from None
+        raise QueryError(_syntax_message(exc)) from None
+    if isinstance(result, ox.QuerySolutions):
+        variables = tuple(v.value for v in result.variables)
+        for name in params or {}:
+            if name not in variables:
+                raise QueryError(f"--param {name}: the query has no ?{name} in its SELECT clause")
+        return "select", variables
+    return ("ask" if isinstance(result, ox.QueryBoolean) else "graph"), ()
+
+
+def to_ox(term: Term) -> ox.NamedNode | ox.BlankNode | ox.Literal:
+    """A kg.query Term as a pyoxigraph term."""
+    if term.type == "uri":
+        return ox.NamedNode(term.value)
+    if term.type == "bnode":
+        return ox.BlankNode(term.value)
+    if term.lang:
+        return ox.Literal(term.value, language=term.lang)
+    if term.datatype:
+        return ox.Literal(term.value, datatype=ox.NamedNode(term.datatype))
+    return ox.Literal(term.value)
+
+
+def from_ox(term: object) -> Term:
+    """A pyoxigraph term as a kg.query Term (plain strings carry no datatype)."""
+    if isinstance(term, ox.NamedNode):
+        return Term("uri", term.value)
+    if isinstance(term, ox.BlankNode):
+        return Term("bnode", term.value)
+    if isinstance(term, ox.Literal):
+        datatype = term.datatype.value
+        plain = term.language is not None or datatype == XSD_STRING
+        return Term("literal", term.value, None if plain else datatype, term.language)
+    return Term("triple", str(term))
+
+
+def turtle(triples: Iterable[ox.Triple]) -> bytes:
+    """Sorted Turtle with the CONTRACT.md prefixes, each triple once."""
+    # A graph is a set: a server's union may repeat a triple once per graph.
+    unique = {(str(t.subject), str(t.predicate), str(t.object)): t for t in triples}
+    ordered = [unique[key] for key in sorted(unique)]
+    return ox.serialize(ordered, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES)

@@ -1,0 +1,171 @@
+"""Reading RDF files into named graphs: one graph per article, the rest per file."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterable
+from pathlib import Path
+
+import pyoxigraph as ox
+from rdflib import Graph
+from rdflib.namespace import PROV, RDF, RDFS, SKOS
+
+from kg.errors import InputError
+from kg.store.sparql import one_line
+from kg.vocab import KG, SCHEMA
+
+__all__ = ["LOAD_FORMATS", "STDIN_GRAPH", "graphs_from_file", "split_by_article"]
+
+STDIN_GRAPH = "urn:kg:stdin"
+LOAD_FORMATS = {
+    "turtle": ox.RdfFormat.TURTLE,
+    "ntriples": ox.RdfFormat.N_TRIPLES,
+    "nquads": ox.RdfFormat.N_QUADS,
+    "trig": ox.RdfFormat.TRIG,
+}
+_SUFFIXES = {
+    ".ttl": "turtle",
+    ".turtle": "turtle",
+    ".nt": "ntriples",
+    ".nq": "nquads",
+    ".trig": "trig",
+}
+# Terms in N-Triples syntax: the splitter works on these strings, which is
+# fast, hashable and round-trips blank nodes and literals exactly.
+Triple = tuple[str, str, str]
+_TYPE, _LABEL, _ALT = f"<{RDF.type}>", f"<{RDFS.label}>", f"<{SKOS.altLabel}>"
+_NEWS_ARTICLE, _STATEMENT = f"<{SCHEMA.NewsArticle}>", f"<{KG.Statement}>"
+_DERIVED, _MODALITY, _SOURCE = (
+    f"<{PROV.wasDerivedFrom}>",
+    f"<{KG.modality}>",
+    f"<{KG.attributedTo}>",
+)
+_SUBJECT, _PREDICATE, _OBJECT = f"<{RDF.subject}>", f"<{RDF.predicate}>", f"<{RDF.object}>"
+_PLAIN = frozenset({f"<{KG.Asserted}>", f"<{KG.Reported}>"})
+_DESCRIBE = frozenset({_TYPE, _LABEL, _ALT})
+
+
+def _is_node(term: str | None) -> bool:
+    return term is not None and (term.startswith("_:") or term.startswith("<"))
+
+
+def _split(triples: set[Triple]) -> dict[str, set[Triple]]:
+    """The algorithm of :func:`split_by_article`, on N-Triples term strings."""
+    about: dict[str, list[Triple]] = {}
+    for t in triples:
+        about.setdefault(t[0], []).append(t)
+
+    def value(node: str, predicate: str) -> str | None:
+        return next((o for _, p, o in about.get(node, ()) if p == predicate), None)
+
+    def closure(node: str, out: set[Triple]) -> None:
+        todo, seen = [node], {node}
+        while todo:
+            for t in about.get(todo.pop(), ()):
+                out.add(t)
+                if t[2].startswith("_:") and t[2] not in seen:
+                    seen.add(t[2])
+                    todo.append(t[2])
+
+    statements: dict[str, list[str]] = {}
+    for s, p, o in triples:
+        if p == _DERIVED and (s, _TYPE, _STATEMENT) in triples:
+            statements.setdefault(o, []).append(s)
+    articles = {s for s, p, o in triples if p == _TYPE and o == _NEWS_ARTICLE}
+    parts: dict[str, set[Triple]] = {}
+    for article in sorted(a for a in articles if a.startswith("<")):
+        out: set[Triple] = set()
+        closure(article, out)
+        entities = {o for _, p, o in about[article] if p != _TYPE and _is_node(o)}
+        for st in statements.get(article, ()):
+            closure(st, out)
+            subject, predicate, obj = (
+                value(st, _SUBJECT),
+                value(st, _PREDICATE),
+                value(st, _OBJECT),
+            )
+            entities.update(n for n in (subject, obj, value(st, _SOURCE)) if _is_node(n))
+            modality = value(st, _MODALITY)
+            if subject and predicate and obj and (modality is None or modality in _PLAIN):
+                fact = (subject, predicate, obj)
+                if fact in triples:
+                    out.add(fact)
+        for entity in entities:
+            out.update(t for t in about.get(entity, ()) if t[1] in _DESCRIBE)
+        parts[article[1:-1]] = out
+    return parts
+
+
+def _nt(triples: Iterable[Triple]) -> bytes:
+    return "".join(f"{s} {p} {o} .\n" for s, p, o in sorted(triples)).encode()
+
+
+def _strings(triples: Iterable[ox.Triple]) -> set[Triple]:
+    return {(str(t.subject), str(t.predicate), str(t.object)) for t in triples}
+
+
+def split_by_article(graph: Graph) -> dict[str, Graph]:
+    """The triples of each schema:NewsArticle, keyed by the article's IRI.
+
+    An article's graph holds its own triples (and those of blank nodes they
+    lead to); every kg:Statement ``prov:wasDerivedFrom`` it, with the plain
+    triple it describes when its modality is kg:Asserted or kg:Reported (or
+    missing); and the rdf:type, rdfs:label and skos:altLabel of every entity
+    it links to (schema:mentions, publisher, …) or its statements name, so
+    literal facts (schema:jobTitle, startDate) come with their statements.
+    A triple can go to several articles. Triples in no article's graph are
+    left out: :func:`graphs_from_file` puts them in the file's graph.
+    """
+    data = graph.serialize(format="nt", encoding="utf-8")
+    parts = _split(_strings(q.triple for q in ox.parse(data, format=ox.RdfFormat.N_TRIPLES)))
+    return {
+        iri: Graph(bind_namespaces="none").parse(data=_nt(part), format="nt")
+        for iri, part in parts.items()
+    }
+
+
+def _read_input(path: Path) -> bytes:
+    try:
+        return sys.stdin.buffer.read() if str(path) == "-" else path.read_bytes()
+    except OSError as exc:
+        raise InputError(str(path), f"cannot read ({exc.strerror})") from None
+
+
+def graphs_from_file(path: Path, fmt: str | None = None) -> dict[str, bytes]:
+    """Read an RDF file into named graphs, as N-Triples keyed by graph IRI.
+
+    Turtle and N-Triples are split by article (:func:`split_by_article`);
+    N-Quads and TriG keep their own graph names. Everything else, such as
+    the default graph of a quads file or a file that is not kg output, goes
+    to a graph named after the file (its ``file:`` IRI, also the base for
+    relative IRIs; ``urn:kg:stdin`` for ``-``), always present in the
+    result, even empty, so that loading the same file again replaces it.
+
+    Raises:
+        InputError: the file cannot be read, parsed or its format guessed.
+    """
+    name = str(path)
+    if fmt is None:
+        fmt = "turtle" if name == "-" else _SUFFIXES.get(path.suffix.lower())
+    if fmt not in LOAD_FORMATS:
+        raise InputError(
+            name, "unknown RDF format: name it .ttl, .nt, .nq or .trig, or pass --format"
+        )
+    file_graph = STDIN_GRAPH if name == "-" else path.resolve().as_uri()
+    data = _read_input(path)
+    groups: dict[str, set[Triple]] = {file_graph: set()}
+    try:
+        base = None if name == "-" else file_graph
+        for quad in ox.parse(data, format=LOAD_FORMATS[fmt], base_iri=base):
+            graph = quad.graph_name
+            key = graph.value if isinstance(graph, ox.NamedNode) else file_graph
+            groups.setdefault(key, set()).add(
+                (str(quad.subject), str(quad.predicate), str(quad.object))
+            )
+    except SyntaxError as exc:
+        raise InputError(name, f"cannot parse {fmt}: {one_line(exc)}") from None
+    if fmt in ("turtle", "ntriples"):
+        triples = groups[file_graph]
+        parts = _split(triples)
+        groups = {**parts, file_graph: triples.difference(*parts.values())}
+    return {iri: _nt(triples) for iri, triples in groups.items()}
