@@ -10,10 +10,7 @@ whole or cut off midway) and records every request it got.
 from __future__ import annotations
 
 import http.client
-import os
-import signal
 import socket
-import subprocess
 import sys
 import threading
 import time
@@ -70,47 +67,9 @@ def unused_url() -> str:
 
 
 @pytest.fixture
-def oxigraph(tmp_path: Path) -> Iterator[Callable[[], str]]:
-    """Start `oxigraph serve --union-default-graph`; its URL. Stopped by pid at the end."""
-    if not OXIGRAPH.is_file():
-        pytest.fail(f"{OXIGRAPH} not found: install the test extra (pip install oxigraph)")
-    procs: list[subprocess.Popen[bytes]] = []
-
-    def start() -> str:
-        port, log = free_port(), tmp_path / f"oxigraph{len(procs)}.log"
-        args = [
-            str(OXIGRAPH),
-            "serve",
-            "--location",
-            str(tmp_path / f"oxigraph{len(procs)}"),
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--union-default-graph",
-        ]
-        with log.open("wb") as out:
-            proc = subprocess.Popen(args, stdout=out, stderr=subprocess.STDOUT)
-        procs.append(proc)
-        url = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + STARTUP_LIMIT
-        while True:
-            if proc.poll() is not None:
-                pytest.fail(f"oxigraph serve exited: {log.read_text()}")
-            try:
-                urllib.request.urlopen(f"{url}/query?query=ASK%7B%7D", timeout=1).close()
-                return url
-            except (urllib.error.URLError, OSError):
-                if time.monotonic() > deadline:
-                    pytest.fail(f"oxigraph serve did not answer at {url}: {log.read_text()}")
-                time.sleep(0.05)
-
-    yield start
-    for proc in procs:
-        os.kill(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            os.kill(proc.pid, signal.SIGKILL)
-            proc.wait()
+def oxigraph(start_oxigraph: Callable[..., str]) -> Callable[[], str]:
+    """Start `oxigraph serve --union-default-graph` (tests/conftest.py); its URL."""
+    return start_oxigraph
 
 
 @dataclass(frozen=True)

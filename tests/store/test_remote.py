@@ -4,14 +4,9 @@ from __future__ import annotations
 
 import json
 import logging
-import os
-import signal
 import socket
-import subprocess
 import sys
 import time
-import urllib.error
-import urllib.request
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -50,54 +45,10 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def _wait_until_up(url: str, proc: subprocess.Popen[bytes], log: Path) -> None:
-    deadline = time.monotonic() + 20
-    while True:
-        if proc.poll() is not None:
-            pytest.fail(f"oxigraph serve exited: {log.read_text()}")
-        try:
-            urllib.request.urlopen(f"{url}/query?query=ASK%7B%7D", timeout=1).close()
-            return
-        except (urllib.error.URLError, OSError):
-            if time.monotonic() > deadline:
-                pytest.fail(f"oxigraph serve did not answer at {url}: {log.read_text()}")
-            time.sleep(0.05)
-
-
 @pytest.fixture
-def start_server(tmp_path: Path) -> Iterator[Callable[..., str]]:
-    """Start `oxigraph serve` on a free port; stopped by its pid when the test ends."""
-    if not OXIGRAPH.is_file():
-        pytest.fail(f"{OXIGRAPH} not found: install the test extra (pip install oxigraph)")
-    procs: list[subprocess.Popen[bytes]] = []
-
-    def start(union: bool = True) -> str:
-        n = len(procs)
-        port = free_port()
-        log = tmp_path / f"server{n}.log"
-        args = [
-            str(OXIGRAPH),
-            "serve",
-            "--location",
-            str(tmp_path / f"server{n}"),
-            "--bind",
-            f"127.0.0.1:{port}",
-        ] + (["--union-default-graph"] if union else [])
-        with log.open("wb") as out:
-            proc = subprocess.Popen(args, stdout=out, stderr=subprocess.STDOUT)
-        procs.append(proc)
-        url = f"http://127.0.0.1:{port}"
-        _wait_until_up(url, proc, log)
-        return url
-
-    yield start
-    for proc in procs:
-        os.kill(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            os.kill(proc.pid, signal.SIGKILL)
-            proc.wait()
+def start_server(start_oxigraph: Callable[..., str]) -> Callable[..., str]:
+    """`oxigraph serve` (tests/conftest.py); ``start(union=False)`` for a plain one."""
+    return start_oxigraph
 
 
 @pytest.fixture
