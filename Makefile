@@ -21,8 +21,8 @@ test: $(BIN)/.installed
 	$(BIN)/python -m pytest
 
 lint: $(BIN)/.installed
-	$(BIN)/ruff check kg tests
-	$(BIN)/ruff format --check kg tests
+	$(BIN)/ruff check kg tests bench scripts
+	$(BIN)/ruff format --check kg tests bench scripts
 
 clean:
 	rm -rf $(STORE) .pytest_cache

@@ -51,17 +51,36 @@ class Builder:
     def __init__(self, base: str, resolution: Resolution) -> None:
         self.base = base
         self.res = resolution
+        self._nodes: dict[tuple[str, str], URIRef] = {}
+        # Per article being built: lookups already made, entities already described.
+        self._lookups: dict[tuple[str, str], Entity | None] = {}
+        self._described: set[tuple[str, str]] = set()
 
     def entity_node(self, entity: Entity) -> URIRef:
         """The IRI of a resolved entity."""
-        return URIRef(entity_iri(self.base, entity.cls, entity.key))
+        node = self._nodes.get((entity.cls, entity.key))
+        if node is None:
+            node = URIRef(entity_iri(self.base, entity.cls, entity.key))
+            self._nodes[(entity.cls, entity.key)] = node
+        return node
 
     def article_node(self, article: Article) -> URIRef:
         """The IRI of an article."""
         return URIRef(article_iri(self.base, article.identifier, article.content_hash))
 
+    def _lookup(self, aid: str, cls: str, name: str) -> Entity | None:
+        # An article names the same entity many times; resolving a name folds it (regexes).
+        key = (cls, name)
+        if key not in self._lookups:
+            self._lookups[key] = self.res.lookup(aid, cls, name)
+        return self._lookups[key]
+
     def _describe(self, graph: Graph, entity: Entity) -> URIRef:
         node = self.entity_node(entity)
+        # Adding a triple twice is a no-op: describe each entity once per article.
+        if (entity.cls, entity.key) in self._described:
+            return node
+        self._described.add((entity.cls, entity.key))
         graph.add((node, RDF.type, CLASS_IRIS[entity.cls]))
         graph.add((node, RDFS.label, Literal(entity.label)))
         for alias in entity.aliases:
@@ -71,6 +90,17 @@ class Builder:
     def article_graph(self, ex: Extraction) -> Graph:
         """The graph of one article: its metadata, entities, facts and statements."""
         graph = new_graph()
+        self.add_article(graph, ex)
+        return graph
+
+    def add_article(self, graph: Graph, ex: Extraction) -> int:
+        """Add one article's triples to ``graph``; returns how many statements it has.
+
+        Adding every article of a run to one graph gives the same triples as
+        merging their :meth:`article_graph`, without holding those graphs.
+        """
+        self._lookups = {}
+        self._described = set()
         art = ex.article
         aid = art.identifier
         node = self.article_node(art)
@@ -80,12 +110,17 @@ class Builder:
         if art.headline:
             graph.add((node, SCHEMA.headline, Literal(art.headline)))
         if art.date_published:
-            graph.add((node, SCHEMA.datePublished, Literal(art.date_published.isoformat(),
-                                                            datatype=XSD.date)))
+            graph.add(
+                (
+                    node,
+                    SCHEMA.datePublished,
+                    Literal(art.date_published.isoformat(), datatype=XSD.date),
+                )
+            )
         if art.url:
             graph.add((node, SCHEMA.url, Literal(art.url, datatype=XSD.anyURI)))
         for m in ex.mentions:
-            entity = self.res.lookup(aid, m.cls, m.canonical_hint)
+            entity = self._lookup(aid, m.cls, m.canonical_hint)
             if entity is None:
                 continue
             ent_node = self._describe(graph, entity)
@@ -96,19 +131,29 @@ class Builder:
                 graph.add((node, SCHEMA.author, ent_node))
             elif m.rule in ("metadata:cited", "outlet"):
                 graph.add((node, SCHEMA.citation, ent_node))
+        statements = set()
         for rel in _dedupe(ex.relations):
-            self._add_relation(graph, node, aid, rel)
-        return graph
+            st = self._add_relation(graph, node, aid, rel)
+            if st is not None:
+                statements.add(st)
+        self._lookups = {}
+        self._described = set()
+        return len(statements)
 
-    def _add_relation(self, graph: Graph, article: URIRef, aid: str, rel: Relation) -> None:
+    def _add_relation(
+        self, graph: Graph, article: URIRef, aid: str, rel: Relation
+    ) -> URIRef | None:
         predicate = predicate_iri(rel.predicate)
-        subject = self.res.lookup(aid, rel.subject_cls, rel.subject)
-        obj = None if rel.obj_cls is None else self.res.lookup(aid, rel.obj_cls, rel.obj)
+        subject = self._lookup(aid, rel.subject_cls, rel.subject)
+        obj = None if rel.obj_cls is None else self._lookup(aid, rel.obj_cls, rel.obj)
         # Checked on the resolved entities: merging can change a class ("MMF" → an Event).
-        if subject is None or (rel.obj_cls is not None and (obj is None or obj == subject)) \
-                or not fits_contract(predicate, subject.cls, obj.cls if obj else None):
+        if (
+            subject is None
+            or (rel.obj_cls is not None and (obj is None or obj == subject))
+            or not fits_contract(predicate, subject.cls, obj.cls if obj else None)
+        ):
             logger.debug("dropped %s: ends do not resolve or fit the contract", rel)
-            return
+            return None
         s = self._describe(graph, subject)
         o: URIRef | Literal
         if obj is None:
@@ -122,16 +167,22 @@ class Builder:
         graph.add((st, RDF.object, o))
         graph.add((st, PROV.wasDerivedFrom, article))
         graph.add((st, KG.evidence, Literal(rel.evidence)))
-        graph.add((st, KG.confidence, Literal(Decimal(str(round(rel.confidence, 2))),
-                                              datatype=XSD.decimal)))
+        graph.add(
+            (
+                st,
+                KG.confidence,
+                Literal(Decimal(str(round(rel.confidence, 2))), datatype=XSD.decimal),
+            )
+        )
         graph.add((st, KG.modality, MODALITY_IRIS[rel.modality.value]))
         graph.add((st, KG.rule, Literal(rel.rule)))
         if rel.attributed_to and rel.attributed_cls:
-            source = self.res.lookup(aid, rel.attributed_cls, rel.attributed_to)
+            source = self._lookup(aid, rel.attributed_cls, rel.attributed_to)
             if source is not None:
                 graph.add((st, KG.attributedTo, self._describe(graph, source)))
         if rel.modality.is_plain:
             graph.add((s, predicate, o))
+        return st
 
 
 def _dedupe(relations: Iterable[Relation]) -> list[Relation]:

@@ -15,10 +15,11 @@ import click
 
 from kg import __version__
 from kg.errors import KgError
+from kg.pipeline import build as build_graphs
 from kg.pipeline import run as run_pipeline
-from kg.serialize import to_nquads, to_ntriples, to_turtle, write_atomic
+from kg.serialize import merge_ntriples, nquads_from_ntriples, turtle_from_ntriples, write_atomic
 from kg.settings import DEFAULT_BASE, DEFAULT_MODEL, Settings
-from kg.validate import ValidationReport, validate, validate_files
+from kg.validate import ValidationReport, validate_files
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -220,26 +221,25 @@ def extract(
     result = run_pipeline(
         list(inputs), settings, on_error=_report_failure, on_progress=ProgressLine(quiet)
     )
-    if not result.graphs:
+    if not result.extractions:
         click.echo(f"Error: no article could be read from {len(inputs)} input(s)", err=True)
         sys.exit(EXIT_INPUTS_FAILED)
-    graph = result.merged()
-    if settings.validate:
-        outcome = validate(graph)
-        if not outcome.conforms:
-            _reject(outcome, report, "written")
+    built = build_graphs(result, check=settings.validate)
+    if built.report is not None:
+        if not built.report.conforms:
+            _reject(built.report, report, "written")
         if report:
-            _emit_report(outcome.text, report)
-    if fmt == "turtle":
-        data = to_turtle(graph)
-    elif fmt == "nt":
-        data = to_ntriples(graph)
+            _emit_report(built.report.text, report)
+    if fmt == "nquads":
+        data = nquads_from_ntriples(built.graphs)
     else:
-        data = to_nquads(result.graphs)
+        data = merge_ntriples(built.graphs)
+        if fmt == "turtle":
+            data = turtle_from_ntriples(data)
     _write_output(data, output)
     if not quiet:
         click.echo(
-            f"kg: {len(result.graphs)} articles, {result.statements} statements, "
+            f"kg: {len(built.graphs)} articles, {built.statements} statements, "
             f"{len(result.failures)} failed inputs, "
             f"{time.perf_counter() - started:.1f} s",
             err=True,
@@ -544,8 +544,8 @@ def ingest(
         _reject(outcome.report, report, "loaded")
     if not quiet:
         click.echo(
-            f"kg: {len(result.graphs)} articles loaded, {outcome.skipped} unchanged, "
-            f"{result.statements} statements, {len(result.failures)} failed inputs, "
+            f"kg: {len(outcome.built.graphs)} articles loaded, {outcome.skipped} unchanged, "
+            f"{outcome.built.statements} statements, {len(result.failures)} failed inputs, "
             f"{time.perf_counter() - started:.1f} s",
             err=True,
         )

@@ -70,12 +70,19 @@ def explain(rows: Iterable[dict[str, str | None]], labels: set[str]) -> list[Exp
         s_label, o_label = row.get("sLabel") or "", row.get("oLabel") or ""
         if s_label not in labels and o_label not in labels:
             continue
-        out.append(Explanation(
-            subject=s_label, predicate=_local(row["p"] or ""),
-            obj=o_label or (row.get("o") or ""), modality=_local(row["modality"] or ""),
-            confidence=row.get("confidence") or "", evidence=row.get("evidence") or "",
-            article=row.get("article") or "", source=row.get("sourceLabel"),
-            rule=row.get("rule")))
+        out.append(
+            Explanation(
+                subject=s_label,
+                predicate=_local(row["p"] or ""),
+                obj=o_label or (row.get("o") or ""),
+                modality=_local(row["modality"] or ""),
+                confidence=row.get("confidence") or "",
+                evidence=row.get("evidence") or "",
+                article=row.get("article") or "",
+                source=row.get("sourceLabel"),
+                rule=row.get("rule"),
+            )
+        )
     return sorted(out, key=lambda e: (e.subject, e.predicate, e.obj, e.article, e.evidence))
 
 

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 
 
 def _mention(doc: Doc, found: Found) -> Mention:
-    span = doc[found.start:found.end]
+    span = doc[found.start : found.end]
     name = found.name if found.name != span.text else ""
     return Mention(span.text, found.cls, span.start_char, span.end_char, name=name, rule=found.rule)
 
@@ -37,8 +37,19 @@ def title_relations(doc: Doc, entities: list[Found]) -> Iterator[tuple[Relation,
         name = person.name
         evidence = _sentence(doc, person.start)
         conf = 0.8 if fact.appositive else 0.9
-        yield Relation(name, PERSON, "schema:jobTitle", fact.title, None, evidence,
-                       confidence=conf, rule="title:jobTitle"), None
+        yield (
+            Relation(
+                name,
+                PERSON,
+                "schema:jobTitle",
+                fact.title,
+                None,
+                evidence,
+                confidence=conf,
+                rule="title:jobTitle",
+            ),
+            None,
+        )
         org = fact.org
         if org is None:
             continue
@@ -53,8 +64,19 @@ def title_relations(doc: Doc, entities: list[Found]) -> Iterator[tuple[Relation,
         elif fact.kind == MEMBER and org.cls == ORGANIZATION:
             predicate = "schema:memberOf"
         if predicate:
-            yield Relation(name, PERSON, predicate, org.name, org.cls, evidence,
-                           confidence=round(conf, 2), rule=f"title:{fact.kind}"), introduced
+            yield (
+                Relation(
+                    name,
+                    PERSON,
+                    predicate,
+                    org.name,
+                    org.cls,
+                    evidence,
+                    confidence=round(conf, 2),
+                    rule=f"title:{fact.kind}",
+                ),
+                introduced,
+            )
 
 
 def extract_doc(doc: Doc, article: Article) -> Extraction:
@@ -114,8 +136,9 @@ def _init_worker(model: str) -> None:
 def _extract_batch(batch: list[Article]) -> list[Extraction]:
     assert _worker_model is not None
     nlp = build_nlp(_worker_model)
-    return [extract_doc(doc, a) for doc, a in nlp.pipe(((a.text, a) for a in batch),
-                                                          as_tuples=True)]
+    return [
+        extract_doc(doc, a) for doc, a in nlp.pipe(((a.text, a) for a in batch), as_tuples=True)
+    ]
 
 
 def _batches(items: Iterable[Article], size: int) -> Iterator[list[Article]]:

@@ -106,5 +106,6 @@ def gazetteer() -> Gazetteer:
     text = data_path("cities.tsv").read_text(encoding="utf-8")
     for rec in csv.DictReader(io.StringIO(text), delimiter="\t"):
         cities.setdefault(_fold(rec["name"]), set()).add(rec["country"])
-    return Gazetteer(by_name, by_code, by_demonym,
-                     {k: frozenset(v) for k, v in cities.items()}, by_capital)
+    return Gazetteer(
+        by_name, by_code, by_demonym, {k: frozenset(v) for k, v in cities.items()}, by_capital
+    )

@@ -7,8 +7,14 @@ import re
 import unicodedata
 
 _SLUG_MAX = 60
-_CLASS_PATHS = {"Person": "person", "Organization": "org", "Country": "country",
-                "Place": "place", "Event": "event", "Agreement": "agreement"}
+_CLASS_PATHS = {
+    "Person": "person",
+    "Organization": "org",
+    "Country": "country",
+    "Place": "place",
+    "Event": "event",
+    "Agreement": "agreement",
+}
 
 
 def _digest(*parts: str, size: int = 12) -> str:
@@ -38,7 +44,8 @@ def article_iri(base: str, identifier: str, content_hash: str) -> str:
     return f"{base}article/{slug(identifier)}-{content_hash[:12]}"
 
 
-def statement_iri(base: str, subject: str, predicate: str, obj: str, article: str,
-                  evidence: str) -> str:
+def statement_iri(
+    base: str, subject: str, predicate: str, obj: str, article: str, evidence: str
+) -> str:
     """One statement per fact, article and sentence."""
     return f"{base}statement/{_digest(subject, predicate, obj, article, evidence, size=20)}"

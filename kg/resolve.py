@@ -19,11 +19,18 @@ from kg.records import (
     Extraction,
 )
 
-_SPELLING = (("programme", "program"), ("organisation", "organization"), ("centre", "center"),
-             ("defence", "defense"), ("labour", "labor"), ("co operation", "cooperation"))
+_SPELLING = (
+    ("programme", "program"),
+    ("organisation", "organization"),
+    ("centre", "center"),
+    ("defence", "defense"),
+    ("labour", "labor"),
+    ("co operation", "cooperation"),
+)
 _FUNCTION_WORDS = {"of", "for", "and", "the", "on", "in", "de", "du", "des", "la", "le", "&", "to"}
 _ACRONYM_DEF = re.compile(
-    r"((?:[A-Z][\w'’.-]*)(?:\s+(?:[A-Z][\w'’.-]*|of|for|and|the|on|in|de|to|&))*)\s+\(([A-Z][A-Za-z&]{1,9})\)")
+    r"((?:[A-Z][\w'’.-]*)(?:\s+(?:[A-Z][\w'’.-]*|of|for|and|the|on|in|de|to|&))*)\s+\(([A-Z][A-Za-z&]{1,9})\)"
+)
 _ACRONYM_CLASSES = (ORGANIZATION, AGREEMENT, EVENT)
 
 
@@ -55,8 +62,11 @@ def initials(name: str, *, split_hyphens: bool = False, function_words: bool = F
 
 def initial_variants(name: str) -> set[str]:
     """Every way writers abbreviate a name: with or without function words and hyphen parts."""
-    return {initials(name, split_hyphens=h, function_words=f)
-            for h in (False, True) for f in (False, True)}
+    return {
+        initials(name, split_hyphens=h, function_words=f)
+        for h in (False, True)
+        for f in (False, True)
+    }
 
 
 def acronym_definitions(text: str) -> dict[str, str]:
@@ -93,8 +103,9 @@ class Resolution:
         return self.entities.get(key) if key else None
 
 
-def _canonical_groups(extractions: list[Extraction]) -> tuple[
-        dict[tuple[str, str, str], tuple[str, str]], dict[tuple[str, str], Counter[str]]]:
+def _canonical_groups(
+    extractions: list[Extraction],
+) -> tuple[dict[tuple[str, str, str], tuple[str, str]], dict[tuple[str, str], Counter[str]]]:
     """Map every (article, class, key) to a group key; count surface forms per group."""
     gaz = gazetteer()
     surfaces: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
@@ -131,8 +142,12 @@ def _canonical_groups(extractions: list[Extraction]) -> tuple[
                 break
 
     # Person: a single name joins the one full name that ends (or starts) with it.
-    _merge_short_names(names, group, PERSON, lambda short, full: full.split()[-1] == short
-                       or full.split()[0] == short)
+    _merge_short_names(
+        names,
+        group,
+        PERSON,
+        lambda short, full: full.split()[-1] == short or full.split()[0] == short,
+    )
     # Organisations: an acronym joins the one long name it abbreviates, a first word
     # the one longer name it begins.
     _merge_short_names(names, group, ORGANIZATION, lambda short, full: full.split()[0] == short)
@@ -146,9 +161,12 @@ def _clean_surface(text: str) -> str:
     return re.sub(r"^(the|The)\s+", "", text)
 
 
-def _merge_short_names(names: dict[tuple[str, str, str], str],
-                       group: dict[tuple[str, str, str], tuple[str, str]], cls: str,
-                       fits: object) -> None:
+def _merge_short_names(
+    names: dict[tuple[str, str, str], str],
+    group: dict[tuple[str, str, str], tuple[str, str]],
+    cls: str,
+    fits: object,
+) -> None:
     """Join one-word names of ``cls`` to the unique longer name that ``fits`` them.
 
     The article's own names are tried first, then the whole run's.
@@ -156,7 +174,7 @@ def _merge_short_names(names: dict[tuple[str, str, str], str],
     assert callable(fits)
     full_by_article: dict[str, set[str]] = defaultdict(set)
     full_run: set[str] = set()
-    for (aid, c, key) in names:
+    for aid, c, key in names:
         if c == cls and len(key.split()) > 1:
             full_by_article[aid].add(key)
             full_run.add(key)
@@ -173,8 +191,11 @@ def _merge_short_names(names: dict[tuple[str, str, str], str],
                 break
 
 
-def _merge_acronyms(names: dict[tuple[str, str, str], str],
-                    group: dict[tuple[str, str, str], tuple[str, str]], cls: str) -> None:
+def _merge_acronyms(
+    names: dict[tuple[str, str, str], str],
+    group: dict[tuple[str, str, str], tuple[str, str]],
+    cls: str,
+) -> None:
     longs: dict[str, set[str]] = defaultdict(set)
     for (_, c, key), name in names.items():
         if c == cls and len(key.split()) > 1:

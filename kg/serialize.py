@@ -1,32 +1,90 @@
-"""Deterministic serialisation: Turtle for one graph, N-Quads for graphs per article."""
+"""Deterministic serialisation: sorted N-Triples, N-Quads and Turtle.
+
+A run keeps each article's graph as sorted N-Triples (compact bytes, cheap to
+merge); Turtle is written from them by pyoxigraph (about 6× faster than
+rdflib's writer), in subject order, so the same triples give the same bytes.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
+
+import pyoxigraph as ox
 from rdflib import Graph
+
+from kg.vocab import PREFIXES
 
 
 def to_turtle(graph: Graph) -> bytes:
     """Turtle with the contract's prefixes; the same graph always gives the same bytes."""
-    return graph.serialize(format="turtle", encoding="utf-8")
+    return turtle_from_ntriples(to_ntriples(graph))
+
+
+def turtle_from_ntriples(data: bytes) -> bytes:
+    """Sorted N-Triples as Turtle: one block per subject, prefixes sorted, a blank line
+    between blocks."""
+    used = {p: ns for p, ns in PREFIXES.items() if b"<" + ns.encode() in data}
+    body = ox.serialize(
+        ox.parse(data, format=ox.RdfFormat.N_TRIPLES), format=ox.RdfFormat.TURTLE, prefixes=used
+    )
+    # Literals never hold a raw line break (Turtle escapes it), so every line is
+    # structural: drop oxigraph's own header, indent with spaces, and end each
+    # block (a line ending " .") with a blank line.
+    lines = [line for line in body.split(b"\n") if line and not line.startswith(b"@prefix ")]
+    head = [f"@prefix {p}: <{ns}> .".encode() for p, ns in sorted(used.items())]
+    text = b"\n".join(_layout(line) for line in lines)
+    return (
+        b"\n".join(head) + (b"\n\n" if head else b"") + text.rstrip(b"\n") + b"\n" if lines else b""
+    )
+
+
+def _layout(line: bytes) -> bytes:
+    if line.startswith(b"\t"):
+        line = b"    " + line[1:]
+        if b'"' not in line:  # IRIs hold no spaces: one object per line
+            line = line.replace(b" , ", b" ,\n        ")
+    return line + b"\n" if line.endswith(b" .") else line
+
+
+def merge_ntriples(graphs: Mapping[str, bytes]) -> bytes:
+    """The union of several graphs' sorted N-Triples, sorted, each triple once."""
+    lines: set[bytes] = set()
+    for data in graphs.values():
+        lines.update(data.split(b"\n"))
+    lines.discard(b"")
+    return b"\n".join(sorted(lines)) + b"\n" if lines else b""
+
+
+def nquads_from_ntriples(graphs: Mapping[str, bytes]) -> bytes:
+    """Sorted N-Quads with each graph's triples in its named graph."""
+    out: list[bytes] = []
+    for name, data in graphs.items():
+        suffix = f" <{name}> .".encode()
+        out.extend(line[:-1].rstrip() + suffix for line in data.split(b"\n") if line)
+    out.sort()
+    return b"\n".join(out) + b"\n" if out else b""
+
+
+# Lines are sorted as UTF-8 bytes, never decoded: byte order of UTF-8 is code point
+# order, so the result is the same as sorting text, for less time and memory.
+
+
+def _ntriples_lines(graph: Graph) -> list[bytes]:
+    data = graph.serialize(format="nt", encoding="utf-8")
+    # split(b"\n"), not splitlines(): literals may hold \x1c-\x1e, \x85 or U+2028.
+    return [line for line in data.split(b"\n") if line.strip()]
 
 
 def to_ntriples(graph: Graph) -> bytes:
     """Sorted N-Triples (one line per triple, diff-friendly)."""
-    text = graph.serialize(format="nt", encoding="utf-8").decode("utf-8")
-    # split("\n"), not splitlines(): literals may hold \x1c-\x1e, \x85 or U+2028.
-    lines = sorted(line for line in text.split("\n") if line.strip())
-    return ("\n".join(lines) + "\n").encode("utf-8") if lines else b""
+    lines = _ntriples_lines(graph)
+    lines.sort()
+    return b"\n".join(lines) + b"\n" if lines else b""
 
 
-def to_nquads(graphs: list[tuple[str, Graph]]) -> bytes:
+def to_nquads(graphs: Iterable[tuple[str, Graph]]) -> bytes:
     """Sorted N-Quads with each article's triples in the article's named graph."""
-    out: list[str] = []
-    for name, graph in graphs:
-        for line in to_ntriples(graph).decode("utf-8").split("\n"):
-            if not line:
-                continue
-            out.append(f"{line[:-1].rstrip()} <{name}> .")
-    return ("\n".join(sorted(out)) + "\n").encode("utf-8") if out else b""
+    return nquads_from_ntriples({name: to_ntriples(graph) for name, graph in graphs})
 
 
 def write_atomic(path: str, data: bytes) -> None:

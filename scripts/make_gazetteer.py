@@ -48,26 +48,27 @@ def countries() -> list[dict]:
         extra = info.get(c.alpha_3, {})
         ci_name = extra.get("name")
         common = getattr(c, "common_name", None)
-        if ci_name and "," not in ci_name and _latin(ci_name):
-            name = ci_name
-        else:
-            name = common or c.name
+        name = ci_name if ci_name and "," not in ci_name and _latin(ci_name) else common or c.name
         aliases = {c.name, getattr(c, "official_name", None), common, ci_name}
         for alt in extra.get("altSpellings") or []:
             if _latin(alt) and (len(alt) > 3 or alt.isupper()):
                 aliases.add(alt)
         aliases = {a for a in aliases if a and "," not in a and a != name}
-        demonyms = [d.strip() for d in re.split(r"[,/]| or ", extra.get("demonym") or "") if d.strip()]
+        demonyms = [
+            d.strip() for d in re.split(r"[,/]| or ", extra.get("demonym") or "") if d.strip()
+        ]
         capital = extra.get("capital")
-        rows.append({
-            "capital": capital if isinstance(capital, str) and _latin(capital) else None,
-            "name": name,
-            "population": int(extra.get("population") or 0),
-            "alpha2": c.alpha_2,
-            "alpha3": c.alpha_3,
-            "aliases": sorted(aliases),
-            "demonyms": demonyms,
-        })
+        rows.append(
+            {
+                "capital": capital if isinstance(capital, str) and _latin(capital) else None,
+                "name": name,
+                "population": int(extra.get("population") or 0),
+                "alpha2": c.alpha_2,
+                "alpha3": c.alpha_3,
+                "aliases": sorted(aliases),
+                "demonyms": demonyms,
+            }
+        )
     return sorted(rows, key=lambda r: r["alpha3"])
 
 
@@ -83,7 +84,9 @@ def cities() -> list[tuple[str, str, int]]:
 
 def main() -> None:
     (OUT / "countries.json").write_text(
-        json.dumps(countries(), ensure_ascii=False, indent=0, sort_keys=True) + "\n", encoding="utf-8")
+        json.dumps(countries(), ensure_ascii=False, indent=0, sort_keys=True) + "\n",
+        encoding="utf-8",
+    )
     lines = ["name\tcountry\tpopulation"] + [f"{n}\t{c}\t{p}" for n, c, p in cities()]
     (OUT / "cities.tsv").write_text("\n".join(lines) + "\n", encoding="utf-8")
 

@@ -27,8 +27,11 @@ def free_port() -> int:
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
-    parser.addoption("--update-golden", action="store_true",
-                     help="Rewrite the golden expected.ttl files from the current output.")
+    parser.addoption(
+        "--update-golden",
+        action="store_true",
+        help="Rewrite the golden expected.ttl files from the current output.",
+    )
 
 
 @pytest.fixture
@@ -49,8 +52,14 @@ def start_oxigraph(tmp_path: Path) -> Iterator[Callable[..., str]]:
     def start(union: bool = True) -> str:
         n = len(procs)
         port, log = free_port(), tmp_path / f"oxigraph{n}.log"
-        args = [str(OXIGRAPH), "serve", "--location", str(tmp_path / f"oxigraph{n}"),
-                "--bind", f"127.0.0.1:{port}"] + (["--union-default-graph"] if union else [])
+        args = [
+            str(OXIGRAPH),
+            "serve",
+            "--location",
+            str(tmp_path / f"oxigraph{n}"),
+            "--bind",
+            f"127.0.0.1:{port}",
+        ] + (["--union-default-graph"] if union else [])
         with log.open("wb") as out:
             proc = subprocess.Popen(args, stdout=out, stderr=subprocess.STDOUT)
         procs.append(proc)

@@ -68,7 +68,7 @@ class Mentions:
         self.gaz = gaz
         self.entities = sorted(entities, key=lambda f: f.start)
         self.by_token = {i: f for f in self.entities for i in range(f.start, f.end)}
-        self._roots = {f: doc[f.start:f.end].root.i for f in self.entities}
+        self._roots = {f: doc[f.start : f.end].root.i for f in self.entities}
         self._orgs = [f for f in self.entities if f.cls == ORGANIZATION]
         self._org_starts = [f.start for f in self._orgs]
         self.sources = self._news_sources()
@@ -78,8 +78,11 @@ class Mentions:
         """Lone words NER called persons that the article also uses as a place or an
         organisation ("Bolton meet Ipswich", "Aston … Aston Martin"), unless a full name
         ending in them or a "Mr" / title before them says otherwise."""
-        surnames = {self.doc[f.end - 1].lower_ for f in self.entities
-                    if f.cls == PERSON and f.end - f.start > 1}
+        surnames = {
+            self.doc[f.end - 1].lower_
+            for f in self.entities
+            if f.cls == PERSON and f.end - f.start > 1
+        }
         other_senses = {self.doc[f.start].lower_ for f in self.entities if f.cls != PERSON}
         other_senses |= {t.lower_ for e in self.doc.ents if e.label_ != "PERSON" for t in e}
         weak = set()
@@ -87,12 +90,18 @@ class Mentions:
             if f.cls != PERSON or f.end - f.start > 1 or self.doc[f.start].lower_ in surnames:
                 continue
             prev = self.doc[f.start - 1] if f.start > 0 else None
-            if prev is not None and prev.text[:1].isupper() and (
-                    prev.lower_.rstrip(".") in _honorifics() or match_title([prev.text])):
+            if (
+                prev is not None
+                and prev.text[:1].isupper()
+                and (prev.lower_.rstrip(".") in _honorifics() or match_title([prev.text]))
+            ):
                 continue
             name = self.doc[f.start].text
-            if self.doc[f.start].lower_ in other_senses or self.gaz.country(name) is not None \
-                    or bool(self.gaz.countries_of_city(name)):
+            if (
+                self.doc[f.start].lower_ in other_senses
+                or self.gaz.country(name) is not None
+                or bool(self.gaz.countries_of_city(name))
+            ):
                 weak.add(f)
         return frozenset(weak)
 
@@ -103,11 +112,11 @@ class Mentions:
     def root(self, found: Found) -> Token:
         """The syntactic head of a mention."""
         i = self._roots.get(found)
-        return self.doc[i] if i is not None else self.doc[found.start:found.end].root
+        return self.doc[i] if i is not None else self.doc[found.start : found.end].root
 
     def trusted(self, found: Found) -> bool:
         """Whether a country mention is more than a bare two-letter code ("BT" is no Bhutan)."""
-        text = self.doc[found.start:found.end].text
+        text = self.doc[found.start : found.end].text
         if found.cls != COUNTRY or len(text.replace(".", "")) > 2:
             return True
         return text.replace(".", "").upper() in _desc("country_codes")
@@ -122,11 +131,16 @@ class Mentions:
         names = set()
         for f in self._orgs:
             head = self.root(f)
-            if f.rule == "outlet" \
-                    or head.dep_ == "nsubj" and head.head.lemma_ in verbs \
-                    or head.dep_ == "pobj" and head.head.lower_ == "to" \
-                    and head.head.head.lower_ == "according" \
-                    or head.dep_ == "compound" and head.head.lower_ in _desc("outlet"):
+            if (
+                f.rule == "outlet"
+                or head.dep_ == "nsubj"
+                and head.head.lemma_ in verbs
+                or head.dep_ == "pobj"
+                and head.head.lower_ == "to"
+                and head.head.head.lower_ == "according"
+                or head.dep_ == "compound"
+                and head.head.lower_ in _desc("outlet")
+            ):
                 names.add(f.name)
         return frozenset(names)
 
@@ -193,8 +207,11 @@ class Mentions:
         for c in clause.head.children:
             if c.dep_ == "nsubj":
                 found = self.at(c)
-                if found is not None and found.cls in (ORGANIZATION, COUNTRY) \
-                        and found not in self.weak:
+                if (
+                    found is not None
+                    and found.cls in (ORGANIZATION, COUNTRY)
+                    and found not in self.weak
+                ):
                     return Arg(found.name, found.cls, pronoun.i, "pronoun")
         return None
 
@@ -227,8 +244,9 @@ class Mentions:
     def latter_former(self, tok: Token) -> Arg | None:
         """The person "the latter" / "the former" points at: one of two coordinated just before."""
         sent = tok.sent
-        persons = [f for f in self.entities
-                   if f.cls == PERSON and sent.start <= f.start and f.end <= tok.i]
+        persons = [
+            f for f in self.entities if f.cls == PERSON and sent.start <= f.start and f.end <= tok.i
+        ]
         for second in reversed(persons):
             head = self.root(second)
             if head.dep_ != "conj":

@@ -36,11 +36,18 @@ def _trim(span: Span) -> Span | None:
             end = i + 1 if "\n" in doc[i].whitespace_ and not doc[i].is_space else i
             break
     honorifics = word_set("entities", "person", "honorifics")
-    while start < end and (doc[start].lower_ in _STRIP_TOKENS or doc[start].is_punct
-                           or doc[start].lower_ in honorifics and span.label_ == "PERSON"):
+    while start < end and (
+        doc[start].lower_ in _STRIP_TOKENS
+        or doc[start].is_punct
+        or doc[start].lower_ in honorifics
+        and span.label_ == "PERSON"
+    ):
         start += 1
-    while end > start and (doc[end - 1].lower_ in _STRIP_TOKENS or doc[end - 1].is_punct
-                           and doc[end - 1].text not in {".", ")"}):
+    while end > start and (
+        doc[end - 1].lower_ in _STRIP_TOKENS
+        or doc[end - 1].is_punct
+        and doc[end - 1].text not in {".", ")"}
+    ):
         end -= 1
     if end > start and doc[end - 1].text == ")" and "(" not in doc[start:end].text:
         end -= 1
@@ -57,8 +64,11 @@ def _extend_formal_name(ent: Span) -> Span:
     if not any(t.lower_ in {"for", "of"} for t in ent):
         return ent
     region = doc[end + 1]
-    if region.ent_type_ == "LOC" and region.ent_iob_ == "B" and \
-            (end + 2 >= len(doc) or doc[end + 2].ent_iob_ != "I"):
+    if (
+        region.ent_type_ == "LOC"
+        and region.ent_iob_ == "B"
+        and (end + 2 >= len(doc) or doc[end + 2].ent_iob_ != "I")
+    ):
         return Span(doc, ent.start, end + 2, label=ent.label)
     return ent
 
@@ -108,8 +118,9 @@ def _outlet_spans(doc: Doc) -> Iterator[Span]:
     nouns = word_set("entities", "outlets", "nouns")
     for tok in doc:
         reports = tok.dep_ == "nsubj" and tok.head.lemma_ in verbs
-        according = (tok.dep_ == "pobj" and tok.head.lower_ == "to"
-                     and tok.head.head.lower_ == "according")
+        according = (
+            tok.dep_ == "pobj" and tok.head.lower_ == "to" and tok.head.head.lower_ == "according"
+        )
         if not (reports or according):
             continue
         head = tok
@@ -130,7 +141,7 @@ def _proper_run(doc: Doc, tok: Token) -> Iterator[Span]:
         start -= 1
     while end + 1 < len(doc) and doc[end + 1].tag_ == "NNP" and "\n" not in doc[end].whitespace_:
         end += 1
-    yield doc[start:end + 1]
+    yield doc[start : end + 1]
 
 
 def _event_spans(doc: Doc) -> Iterator[Span]:
@@ -145,7 +156,7 @@ def _event_spans(doc: Doc) -> Iterator[Span]:
         start = tok.i - 1
         while start > 0 and (doc[start - 1].tag_ == "NNP" or doc[start - 1].ent_iob_ == "I"):
             start -= 1
-        yield doc[start:tok.i + 1]
+        yield doc[start : tok.i + 1]
 
 
 def _agreement_spans(doc: Doc) -> Iterator[Span]:
@@ -155,11 +166,14 @@ def _agreement_spans(doc: Doc) -> Iterator[Span]:
         if tok.lower_ not in heads or not tok.is_title or tok.i == 0:
             continue
         start = tok.i
-        while start > 0 and (doc[start - 1].is_title or doc[start - 1].like_num) \
-                and "\n" not in doc[start - 1].whitespace_:
+        while (
+            start > 0
+            and (doc[start - 1].is_title or doc[start - 1].like_num)
+            and "\n" not in doc[start - 1].whitespace_
+        ):
             start -= 1
         if start < tok.i:
-            yield doc[start:tok.i + 1]
+            yield doc[start : tok.i + 1]
 
 
 def find_entities(doc: Doc, gaz: Gazetteer) -> list[Found]:
@@ -196,8 +210,12 @@ def one_sense_per_article(found: list[Found], doc: Doc) -> list[Found]:
     surnames = {doc[f.end - 1].text for f in found if f.cls == PERSON and f.end - f.start > 1}
     out = []
     for f in found:
-        if f.cls in (ORGANIZATION, PLACE) and f.end - f.start == 1 and f.rule.startswith("ner") \
-                and doc[f.start].text in surnames:
+        if (
+            f.cls in (ORGANIZATION, PLACE)
+            and f.end - f.start == 1
+            and f.rule.startswith("ner")
+            and doc[f.start].text in surnames
+        ):
             f = Found(f.start, f.end, PERSON, f.name, f.rule + ":surname")
         out.append(f)
     return out

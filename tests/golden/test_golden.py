@@ -27,6 +27,9 @@ def test_golden(case: Path, update_golden: bool) -> None:
     expected = Graph().parse(expected_path, format="turtle")
     if not isomorphic(got, expected):
         _, only_got, only_expected = graph_diff(to_isomorphic(got), to_isomorphic(expected))
-        pytest.fail("output differs from expected.ttl\nonly in output:\n"
-                    + only_got.serialize(format="nt") + "\nonly expected:\n"
-                    + only_expected.serialize(format="nt"))
+        pytest.fail(
+            "output differs from expected.ttl\nonly in output:\n"
+            + only_got.serialize(format="nt")
+            + "\nonly expected:\n"
+            + only_expected.serialize(format="nt")
+        )

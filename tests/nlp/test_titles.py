@@ -24,15 +24,18 @@ def _found(doc: Doc, start: int, end: int, cls: str) -> Found:
     return Found(start, end, cls, doc[start:end].text)
 
 
-@pytest.mark.parametrize(("words", "expected"), [
-    (["Prime", "Minister"], (LEADER, "Prime Minister", 0)),
-    (["Secretary", "-", "General"], (LEADER, "Secretary General", 0)),
-    (["Foreign", "Minister"], (WORKS, "Foreign Minister", 0)),
-    (["Vice", "President"], (WORKS, "Vice President", 0)),
-    (["chief", "executive"], (LEADER, "chief executive", 0)),
-    (["spokesman"], (WORKS, "spokesman", 0)),
-    (["MP"], (MEMBER, "MP", 0)),
-])
+@pytest.mark.parametrize(
+    ("words", "expected"),
+    [
+        (["Prime", "Minister"], (LEADER, "Prime Minister", 0)),
+        (["Secretary", "-", "General"], (LEADER, "Secretary General", 0)),
+        (["Foreign", "Minister"], (WORKS, "Foreign Minister", 0)),
+        (["Vice", "President"], (WORKS, "Vice President", 0)),
+        (["chief", "executive"], (LEADER, "chief executive", 0)),
+        (["spokesman"], (WORKS, "spokesman", 0)),
+        (["MP"], (MEMBER, "MP", 0)),
+    ],
+)
 def test_match_title(words, expected):
     assert match_title(words) == expected
 
@@ -42,8 +45,10 @@ def test_past_office_gives_nothing():
 
 
 def test_demonym_title_leads_the_country():
-    doc = _doc(["Italian", "Prime", "Minister", "Anna", "Bruni", "spoke", "."],
-               [(0, 1, "NORP"), (3, 5, "PERSON")])
+    doc = _doc(
+        ["Italian", "Prime", "Minister", "Anna", "Bruni", "spoke", "."],
+        [(0, 1, "NORP"), (3, 5, "PERSON")],
+    )
     person = _found(doc, 3, 5, "Person")
     (fact,) = find_titles(doc, [person], gazetteer())
     assert (fact.title, fact.kind) == ("Prime Minister", LEADER)
@@ -51,8 +56,9 @@ def test_demonym_title_leads_the_country():
 
 
 def test_org_title_before_name():
-    doc = _doc(["Acme", "spokeswoman", "Jo", "Park", "said", "so", "."],
-               [(0, 1, "ORG"), (2, 4, "PERSON")])
+    doc = _doc(
+        ["Acme", "spokeswoman", "Jo", "Park", "said", "so", "."], [(0, 1, "ORG"), (2, 4, "PERSON")]
+    )
     org, person = _found(doc, 0, 1, "Organization"), _found(doc, 2, 4, "Person")
     (fact,) = find_titles(doc, [org, person], gazetteer())
     assert (fact.title, fact.kind, fact.org) == ("spokeswoman", WORKS, org)
@@ -64,7 +70,11 @@ def test_appositive_title_with_possessive_org():
     person, org = _found(doc, 0, 2, "Person"), _found(doc, 3, 4, "Organization")
     (fact,) = find_titles(doc, [person, org], gazetteer())
     assert (fact.title, fact.kind, fact.org, fact.appositive) == (
-        "chief executive", LEADER, org, True)
+        "chief executive",
+        LEADER,
+        org,
+        True,
+    )
 
 
 def test_appositive_title_of_org():
@@ -87,8 +97,9 @@ def test_plain_word_before_name_is_no_title():
 
 
 def test_company_title_with_a_country_leads_nothing():
-    doc = _doc(["UK", "chief", "executive", "Jo", "Park", "left", "."],
-               [(0, 1, "GPE"), (3, 5, "PERSON")])
+    doc = _doc(
+        ["UK", "chief", "executive", "Jo", "Park", "left", "."], [(0, 1, "GPE"), (3, 5, "PERSON")]
+    )
     uk, person = _found(doc, 0, 1, "Country"), _found(doc, 3, 5, "Person")
     (fact,) = find_titles(doc, [uk, person], gazetteer())
     assert (fact.title, fact.org) == ("chief executive", None)

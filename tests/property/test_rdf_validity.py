@@ -22,17 +22,28 @@ NASTY = st.text(
         st.sampled_from(list("\"'\\\n\r\t<>{}|^`% #?&\u200f\u202e\u0000\u0007\ufeff😀 ")),
         st.characters(codec="utf-8", exclude_categories=("Cs",)),
     ),
-    min_size=1, max_size=300,
+    min_size=1,
+    max_size=300,
 )
 
 
 def _graph(subject: str, obj: str, sentence: str) -> Graph:
-    article = Article(subject[:40] or "x", sentence, "src", headline=sentence,
-                      content_hash="e" * 64)
+    article = Article(
+        subject[:40] or "x", sentence, "src", headline=sentence, content_hash="e" * 64
+    )
     mentions = (Mention(subject, "Person", 0, 1), Mention(obj, "Organization", 0, 1))
     relations = (
-        Relation(subject, "Person", "schema:worksFor", obj, "Organization", sentence,
-                 modality=Modality.REPORTED, confidence=0.5, rule="prop"),
+        Relation(
+            subject,
+            "Person",
+            "schema:worksFor",
+            obj,
+            "Organization",
+            sentence,
+            modality=Modality.REPORTED,
+            confidence=0.5,
+            rule="prop",
+        ),
         Relation(subject, "Person", "schema:jobTitle", sentence, None, sentence, rule="prop"),
     )
     ex = Extraction(article, mentions, relations)

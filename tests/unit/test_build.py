@@ -15,18 +15,33 @@ BASE = "https://example.org/id/"
 SENTENCE = "Ann Lee heads Acme."
 
 
-def _graph(*relations: Relation, mentions: tuple[tuple[str, str], ...] = (
-        ("Ann Lee", "Person"), ("Acme", "Organization"))):
+def _graph(
+    *relations: Relation,
+    mentions: tuple[tuple[str, str], ...] = (("Ann Lee", "Person"), ("Acme", "Organization")),
+):
     article = Article("a.txt", SENTENCE, "a.txt", content_hash="f" * 64)
     ex = Extraction(article, tuple(Mention(t, c, 0, 1) for t, c in mentions), relations)
     builder = Builder(BASE, resolve([ex]))
     return builder.article_graph(ex)
 
 
-def _rel(modality: Modality, predicate: str = "kg:leaderOf", obj: str = "Acme",
-         obj_cls: str = "Organization") -> Relation:
-    return Relation("Ann Lee", "Person", predicate, obj, obj_cls, SENTENCE, modality=modality,
-                    confidence=0.7, rule="test")
+def _rel(
+    modality: Modality,
+    predicate: str = "kg:leaderOf",
+    obj: str = "Acme",
+    obj_cls: str = "Organization",
+) -> Relation:
+    return Relation(
+        "Ann Lee",
+        "Person",
+        predicate,
+        obj,
+        obj_cls,
+        SENTENCE,
+        modality=modality,
+        confidence=0.7,
+        rule="test",
+    )
 
 
 def test_asserted_and_reported_facts_are_plain_triples():
@@ -45,8 +60,10 @@ def test_planned_and_negated_facts_are_statements_only():
 
 
 def test_relation_outside_the_contract_is_dropped():
-    graph = _graph(_rel(Modality.ASSERTED, obj="Lee Fest", obj_cls="Event"),
-                   mentions=(("Ann Lee", "Person"), ("Lee Fest", "Event")))
+    graph = _graph(
+        _rel(Modality.ASSERTED, obj="Lee Fest", obj_cls="Event"),
+        mentions=(("Ann Lee", "Person"), ("Lee Fest", "Event")),
+    )
     assert not list(graph.subjects(RDF.type, KG.Statement))
 
 

@@ -52,8 +52,12 @@ def test_surname_merges_across_articles_of_a_run():
 
 def test_defined_acronym_binds_to_long_form_and_becomes_alias():
     text = "They joined the Global Fisheries Compact (GFC) today."
-    res = resolve([_ex("a", text, ("Global Fisheries Compact", "Agreement")),
-                   _ex("b", "", ("GFC", "Agreement"))])
+    res = resolve(
+        [
+            _ex("a", text, ("Global Fisheries Compact", "Agreement")),
+            _ex("b", "", ("GFC", "Agreement")),
+        ]
+    )
     long_form = res.lookup("a", "Agreement", "Global Fisheries Compact")
     assert long_form is not None
     assert res.lookup("b", "Agreement", "GFC") == long_form
@@ -63,7 +67,8 @@ def test_defined_acronym_binds_to_long_form_and_becomes_alias():
 def test_undefined_acronym_joins_unique_long_name_with_its_initials():
     res = resolve([_ex("a", "", ("World Rowing Union", "Organization"), ("WRU", "Organization"))])
     assert res.lookup("a", "Organization", "WRU") == res.lookup(
-        "a", "Organization", "World Rowing Union")
+        "a", "Organization", "World Rowing Union"
+    )
 
 
 def test_countries_use_the_gazetteer_name():
