@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import multiprocessing
+import re
 from typing import TYPE_CHECKING
+
+from spacy.tokens import Doc
 
 from kg.gazetteer import gazetteer
 from kg.nlp import build_nlp
@@ -15,7 +18,7 @@ from kg.records import COUNTRY, ORGANIZATION, PERSON, PLACE, Article, Extraction
 if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator
 
-    from spacy.tokens import Doc
+    from spacy.language import Language
 
     from kg.settings import Settings
 
@@ -104,6 +107,77 @@ def metadata_mentions(article: Article) -> list[Mention]:
     return found
 
 
+#: spaCy's memory grows with the tokens it parses at once (the parser and the
+#: tagger precompute features for every token of a batch): a batch holds at most
+#: this many words, and an article longer than PIECE_WORDS is parsed in pieces
+#: cut after a line break (where kg_paragraphs starts a sentence anyway) and
+#: joined back into one Doc. A 4,400-word article parsed whole costs 80 MB more.
+BATCH_WORDS = 4000
+PIECE_WORDS = 800
+_LINE_END = re.compile(r"(?<=\n)(?=[^\n])")
+
+
+def pieces(text: str, limit: int | None = None) -> list[str]:
+    """``text`` cut after line breaks into pieces of at most ``limit`` words (default
+    :data:`PIECE_WORDS`; a longer paragraph is one piece); joined, they give ``text``."""
+    limit = PIECE_WORDS if limit is None else limit
+    if len(text.split()) <= limit:
+        return [text]
+    out: list[str] = []
+    current: list[str] = []
+    words = 0
+    for line in _LINE_END.split(text):
+        n = len(line.split())
+        if current and words + n > limit:
+            out.append("".join(current))
+            current, words = [], 0
+        current.append(line)
+        words += n
+    if current:
+        out.append("".join(current))
+    return out
+
+
+def parse(nlp: Language, articles: Iterable[Article]) -> Iterator[tuple[Doc, Article]]:
+    """Each article's Doc, in order, parsed at most :data:`BATCH_WORDS` words at a time."""
+    held: list[Doc] = []
+    for batch in _by_words(_pieces_of(articles), BATCH_WORDS):
+        for doc, (article, last) in nlp.pipe(batch, as_tuples=True, batch_size=len(batch)):
+            held.append(doc)
+            if last:
+                yield (held[0] if len(held) == 1 else _join(held, article)), article
+                held = []
+
+
+def _join(docs: list[Doc], article: Article) -> Doc:
+    doc = Doc.from_docs(docs, ensure_whitespace=False)
+    assert doc.text == article.text, "pieces must join to the article's text"
+    return doc
+
+
+def _pieces_of(articles: Iterable[Article]) -> Iterator[tuple[str, tuple[Article, bool]]]:
+    for article in articles:
+        parts = pieces(article.text)
+        for i, part in enumerate(parts):
+            yield part, (article, i == len(parts) - 1)
+
+
+def _by_words(
+    items: Iterable[tuple[str, tuple[Article, bool]]], budget: int
+) -> Iterator[list[tuple[str, tuple[Article, bool]]]]:
+    batch: list[tuple[str, tuple[Article, bool]]] = []
+    words = 0
+    for item in items:
+        n = len(item[0].split())
+        if batch and words + n > budget:
+            yield batch
+            batch, words = [], 0
+        batch.append(item)
+        words += n
+    if batch:
+        yield batch
+
+
 def extract_articles(articles: Iterable[Article], settings: Settings) -> Iterator[Extraction]:
     """Run the spaCy pipeline over articles (streamed, in input order) and extract records.
 
@@ -113,8 +187,7 @@ def extract_articles(articles: Iterable[Article], settings: Settings) -> Iterato
     """
     if settings.jobs <= 1:
         nlp = build_nlp(settings.model)
-        pairs = ((a.text, a) for a in articles)
-        for doc, article in nlp.pipe(pairs, as_tuples=True, batch_size=32):
+        for doc, article in parse(nlp, articles):
             yield extract_doc(doc, article)
         return
     build_nlp(settings.model)  # load once before forking: workers share the pages
@@ -136,9 +209,7 @@ def _init_worker(model: str) -> None:
 def _extract_batch(batch: list[Article]) -> list[Extraction]:
     assert _worker_model is not None
     nlp = build_nlp(_worker_model)
-    return [
-        extract_doc(doc, a) for doc, a in nlp.pipe(((a.text, a) for a in batch), as_tuples=True)
-    ]
+    return [extract_doc(doc, a) for doc, a in parse(nlp, batch)]
 
 
 def _batches(items: Iterable[Article], size: int) -> Iterator[list[Article]]:
