@@ -24,5 +24,10 @@ lint: $(BIN)/.installed
 	$(BIN)/ruff check kg tests bench scripts
 	$(BIN)/ruff format --check kg tests bench scripts
 
+# Timings on ../shared/corpus/bbc (about 8 minutes on 2 cores): bench/results.json and
+# the table in bench/README.md.
+bench: $(BIN)/.installed
+	$(BIN)/python bench/run.py
+
 clean:
 	rm -rf $(STORE) .pytest_cache
