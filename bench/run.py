@@ -217,9 +217,11 @@ PATCH_POINTS = (
     ("kg.cli", "build_graphs", "build", False),
     ("kg.pipeline", "validate", "validation", False),
     ("kg.pipeline", "to_ntriples", "serialisation", False),
-    ("kg.cli", "merge_ntriples", "serialisation", False),
+    ("kg.serialize:TripleLines", "add", "serialisation", False),
+    ("kg.serialize:TripleLines", "ntriples", "serialisation", False),
+    ("kg.serialize:QuadLines", "add", "serialisation", False),
+    ("kg.serialize:QuadLines", "nquads", "serialisation", False),
     ("kg.cli", "turtle_from_ntriples", "serialisation", False),
-    ("kg.cli", "nquads_from_ntriples", "serialisation", False),
     ("kg.cli", "_write_output", "serialisation", False),
 )
 

@@ -17,7 +17,7 @@ from kg import __version__
 from kg.errors import KgError
 from kg.pipeline import build as build_graphs
 from kg.pipeline import run as run_pipeline
-from kg.serialize import merge_ntriples, nquads_from_ntriples, turtle_from_ntriples, write_atomic
+from kg.serialize import QuadLines, TripleLines, turtle_from_ntriples, write_atomic
 from kg.settings import DEFAULT_BASE, DEFAULT_MODEL, Settings
 from kg.validate import ValidationReport, validate_files
 
@@ -224,22 +224,24 @@ def extract(
     if not result.extractions:
         click.echo(f"Error: no article could be read from {len(inputs)} input(s)", err=True)
         sys.exit(EXIT_INPUTS_FAILED)
-    built = build_graphs(result, check=settings.validate)
+    # Only what the output needs is kept: the set of triples, or the quads.
+    lines = QuadLines() if fmt == "nquads" else TripleLines()
+    built = build_graphs(result, check=settings.validate, sink=lines.add)
     if built.report is not None:
         if not built.report.conforms:
             _reject(built.report, report, "written")
         if report:
             _emit_report(built.report.text, report)
-    if fmt == "nquads":
-        data = nquads_from_ntriples(built.graphs)
+    if isinstance(lines, QuadLines):
+        data = lines.nquads()
     else:
-        data = merge_ntriples(built.graphs)
+        data = lines.ntriples()
         if fmt == "turtle":
             data = turtle_from_ntriples(data)
     _write_output(data, output)
     if not quiet:
         click.echo(
-            f"kg: {len(built.graphs)} articles, {built.statements} statements, "
+            f"kg: {built.articles} articles, {built.statements} statements, "
             f"{len(result.failures)} failed inputs, "
             f"{time.perf_counter() - started:.1f} s",
             err=True,

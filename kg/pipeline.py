@@ -48,6 +48,7 @@ class Built:
     """A run's graphs: each article's sorted N-Triples under its IRI, in input order."""
 
     graphs: dict[str, bytes] = field(default_factory=dict)
+    articles: int = 0
     statements: int = 0
     #: the SHACL outcome over every batch (None when validation was off)
     report: ValidationReport | None = None
@@ -59,8 +60,17 @@ class Built:
 VALIDATION_BATCH = 100
 
 
-def build(result: RunResult, *, check: bool = True, batch: int = VALIDATION_BATCH) -> Built:
+def build(
+    result: RunResult,
+    *,
+    check: bool = True,
+    batch: int = VALIDATION_BATCH,
+    sink: Callable[[str, bytes], None] | None = None,
+) -> Built:
     """Build each article's graph, validate them a batch at a time, keep N-Triples.
+
+    Each article's IRI and sorted N-Triples go to ``sink`` if given (a writer
+    that keeps only what its output needs), else into :attr:`Built.graphs`.
 
     Validating batches of whole article graphs is the same as validating
     their merge: every shape is about one node and the triples around it,
@@ -70,12 +80,14 @@ def build(result: RunResult, *, check: bool = True, batch: int = VALIDATION_BATC
     out = Built()
     if result.builder is None:
         return out
+    keep = sink if sink is not None else out.graphs.__setitem__
     reports: list[ValidationReport] = []
     for start in range(0, len(result.extractions), batch):
         merged = new_graph() if check else None
         for ex in result.extractions[start : start + batch]:
             graph = result.builder.article_graph(ex)
-            out.graphs[str(result.builder.article_node(ex.article))] = to_ntriples(graph)
+            keep(str(result.builder.article_node(ex.article)), to_ntriples(graph))
+            out.articles += 1
             out.statements += sum(1 for _ in graph.subjects(RDF.type, KG.Statement))
             if merged is not None:
                 merged += graph

@@ -46,23 +46,57 @@ def _layout(line: bytes) -> bytes:
     return line + b"\n" if line.endswith(b" .") else line
 
 
+class TripleLines:
+    """Collects graphs' sorted N-Triples as one set of lines: each triple kept once."""
+
+    def __init__(self) -> None:
+        self._lines: set[bytes] = set()
+
+    def add(self, name: str, data: bytes) -> None:
+        """Take one graph's N-Triples (``name`` is not kept: triples have no graph)."""
+        self._lines.update(data.split(b"\n"))
+
+    def ntriples(self) -> bytes:
+        """The union, sorted; the collector is emptied (memory goes as the bytes come)."""
+        lines, self._lines = self._lines, set()
+        lines.discard(b"")
+        ordered = sorted(lines)
+        del lines
+        return b"\n".join(ordered) + b"\n" if ordered else b""
+
+
+class QuadLines:
+    """Collects graphs' N-Triples as N-Quad lines, each graph's triples in its graph."""
+
+    def __init__(self) -> None:
+        self._lines: list[bytes] = []
+
+    def add(self, name: str, data: bytes) -> None:
+        """Take the N-Triples of the graph named ``name``."""
+        suffix = f" <{name}> .".encode()
+        self._lines.extend(line[:-1].rstrip() + suffix for line in data.split(b"\n") if line)
+
+    def nquads(self) -> bytes:
+        """Every quad, sorted; the collector is emptied."""
+        lines, self._lines = self._lines, []
+        lines.sort()
+        return b"\n".join(lines) + b"\n" if lines else b""
+
+
 def merge_ntriples(graphs: Mapping[str, bytes]) -> bytes:
     """The union of several graphs' sorted N-Triples, sorted, each triple once."""
-    lines: set[bytes] = set()
-    for data in graphs.values():
-        lines.update(data.split(b"\n"))
-    lines.discard(b"")
-    return b"\n".join(sorted(lines)) + b"\n" if lines else b""
+    lines = TripleLines()
+    for name, data in graphs.items():
+        lines.add(name, data)
+    return lines.ntriples()
 
 
 def nquads_from_ntriples(graphs: Mapping[str, bytes]) -> bytes:
     """Sorted N-Quads with each graph's triples in its named graph."""
-    out: list[bytes] = []
+    quads = QuadLines()
     for name, data in graphs.items():
-        suffix = f" <{name}> .".encode()
-        out.extend(line[:-1].rstrip() + suffix for line in data.split(b"\n") if line)
-    out.sort()
-    return b"\n".join(out) + b"\n" if out else b""
+        quads.add(name, data)
+    return quads.nquads()
 
 
 # Lines are sorted as UTF-8 bytes, never decoded: byte order of UTF-8 is code point
