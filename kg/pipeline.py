@@ -201,9 +201,8 @@ def ingest(
 
     result = run(inputs, settings, on_error=on_error, skip=known, on_progress=on_progress)
     built = build(result, check=settings.validate)
-    if not built.graphs:
-        return IngestResult(result, built, skipped, loaded=False)
-    if built.report is not None and not built.report.conforms:
+    # Nothing new, or a graph that does not conform: nothing is loaded.
+    if not built.graphs or (built.report is not None and not built.report.conforms):
         return IngestResult(result, built, skipped, loaded=False)
     store.replace_graphs(built.graphs)
     store.load_ontology()
