@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
 from decimal import Decimal
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import PROV, RDF, RDFS, SKOS, XSD
 
 from kg.iris import article_iri, entity_iri, statement_iri
-from kg.records import COUNTRY, PLACE, Article, Entity, Extraction, Relation
+from kg.records import COUNTRY, PLACE, Article, Entity, Extraction, Relation, dedupe_relations
 from kg.resolve import Resolution
 from kg.vocab import CLASS_IRIS, KG, MODALITY_IRIS, RELATIONS, SCHEMA, bind_prefixes
 
@@ -132,7 +131,7 @@ class Builder:
             elif m.rule in ("metadata:cited", "outlet"):
                 graph.add((node, SCHEMA.citation, ent_node))
         statements = set()
-        for rel in _dedupe(ex.relations):
+        for rel in dedupe_relations(ex.relations):
             st = self._add_relation(graph, node, aid, rel)
             if st is not None:
                 statements.add(st)
@@ -183,13 +182,3 @@ class Builder:
         if rel.modality.is_plain:
             graph.add((s, predicate, o))
         return st
-
-
-def _dedupe(relations: Iterable[Relation]) -> list[Relation]:
-    """One relation per fact and sentence: the most confident reading wins."""
-    best: dict[tuple[str, str, str, str, str | None, str], Relation] = {}
-    for rel in relations:
-        key = (rel.subject, rel.subject_cls, rel.predicate, rel.obj, rel.obj_cls, rel.evidence)
-        if key not in best or rel.confidence > best[key].confidence:
-            best[key] = rel
-    return list(best.values())

@@ -12,8 +12,18 @@ from kg.gazetteer import gazetteer
 from kg.nlp import build_nlp
 from kg.nlp.entities import Found, find_entities
 from kg.nlp.relations import find_relations
-from kg.nlp.titles import LEADER, MEMBER, WORKS, find_titles
-from kg.records import COUNTRY, ORGANIZATION, PERSON, PLACE, Article, Extraction, Mention, Relation
+from kg.nlp.titles import FOUNDER, LEADER, MEMBER, WORKS, find_titles, is_employed_leader, is_party
+from kg.records import (
+    COUNTRY,
+    ORGANIZATION,
+    PERSON,
+    PLACE,
+    Article,
+    Extraction,
+    Mention,
+    Modality,
+    Relation,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator
@@ -34,12 +44,20 @@ def _sentence(doc: Doc, token_index: int) -> str:
 
 
 def title_relations(doc: Doc, entities: list[Found]) -> Iterator[tuple[Relation, Found | None]]:
-    """Relations read off job titles; yields each with the demonym country it introduced."""
+    """Relations read off job titles; yields each with the demonym country it introduced.
+
+    A company's chief executive also works for it; a party's spokesman or
+    official is also its member; a founder founded it. A past title
+    ("former", "the late") gives kg:Past statements, never current facts.
+    """
     for fact in find_titles(doc, entities, gazetteer()):
         person = fact.person
         name = person.name
         evidence = _sentence(doc, person.start)
         conf = 0.8 if fact.appositive else 0.9
+        modality = Modality.PAST if fact.past else Modality.ASSERTED
+        if fact.past:
+            conf -= 0.05
         yield (
             Relation(
                 name,
@@ -48,7 +66,8 @@ def title_relations(doc: Doc, entities: list[Found]) -> Iterator[tuple[Relation,
                 fact.title,
                 None,
                 evidence,
-                confidence=conf,
+                modality=modality,
+                confidence=round(conf, 2),
                 rule="title:jobTitle",
             ),
             None,
@@ -59,27 +78,39 @@ def title_relations(doc: Doc, entities: list[Found]) -> Iterator[tuple[Relation,
         introduced = org if org.rule == "demonym" else None
         if org.rule == "demonym":
             conf -= 0.05
-        predicate = None
-        if fact.kind == LEADER and org.cls in (ORGANIZATION, COUNTRY, PLACE):
-            predicate = "kg:leaderOf"
-        elif fact.kind == WORKS and org.cls == ORGANIZATION:
-            predicate = "schema:worksFor"
-        elif fact.kind == MEMBER and org.cls == ORGANIZATION:
-            predicate = "schema:memberOf"
-        if predicate:
+        for predicate, subject, obj in _title_facts(fact.kind, person, org, fact.title):
             yield (
                 Relation(
-                    name,
-                    PERSON,
+                    subject.name,
+                    subject.cls,
                     predicate,
-                    org.name,
-                    org.cls,
+                    obj.name,
+                    obj.cls,
                     evidence,
+                    modality=modality,
                     confidence=round(conf, 2),
                     rule=f"title:{fact.kind}",
                 ),
                 introduced,
             )
+
+
+def _title_facts(
+    kind: str, person: Found, org: Found, title: str
+) -> Iterator[tuple[str, Found, Found]]:
+    """(predicate, subject, object) for what a title of ``kind`` at ``org`` says."""
+    if kind == LEADER and org.cls in (ORGANIZATION, COUNTRY, PLACE):
+        yield "kg:leaderOf", person, org
+        if org.cls == ORGANIZATION and is_employed_leader(title):
+            yield "schema:worksFor", person, org
+    elif kind == WORKS and org.cls == ORGANIZATION:
+        yield "schema:worksFor", person, org
+        if is_party(org.name):
+            yield "schema:memberOf", person, org
+    elif kind == MEMBER and org.cls == ORGANIZATION:
+        yield "schema:memberOf", person, org
+    elif kind == FOUNDER and org.cls == ORGANIZATION:
+        yield "schema:founder", org, person
 
 
 def extract_doc(doc: Doc, article: Article) -> Extraction:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
@@ -14,11 +15,26 @@ class Modality(StrEnum):
     REPORTED = "Reported"
     PLANNED = "Planned"
     NEGATED = "Negated"
+    PAST = "Past"
 
     @property
     def is_plain(self) -> bool:
         """Whether the fact is also written as a plain triple."""
         return self in (Modality.ASSERTED, Modality.REPORTED)
+
+    @property
+    def caution(self) -> int:
+        """How far the text is from stating the fact as holding now (higher: more cautious)."""
+        return _CAUTION[self]
+
+
+_CAUTION = {
+    Modality.ASSERTED: 0,
+    Modality.REPORTED: 1,
+    Modality.PLANNED: 2,
+    Modality.PAST: 3,
+    Modality.NEGATED: 4,
+}
 
 
 # Contract classes by short name; kg.build maps them to IRIs.
@@ -110,3 +126,29 @@ class Extraction:
     relations: tuple[Relation, ...] = ()
     cited: tuple[tuple[str, str], ...] = ()
     extra_entities: tuple[tuple[str, str], ...] = field(default_factory=tuple)
+
+
+_SYMMETRIC = frozenset({"kg:partnerOf", "kg:metWith"})
+
+
+def dedupe_relations(relations: Iterable[Relation]) -> list[Relation]:
+    """One relation per fact and sentence, in first-seen order.
+
+    The one rule for a fact read twice from a sentence (by two rules, or
+    twice by one): the most cautious modality wins ("did not meet" beats
+    "met"; a Negated reading is never lost to an Asserted one), then the
+    higher confidence. Symmetric properties match either way round.
+    """
+    best: dict[tuple[str, ...], Relation] = {}
+    for rel in relations:
+        ends = [(rel.subject, rel.subject_cls), (rel.obj, rel.obj_cls or "")]
+        if rel.predicate in _SYMMETRIC:
+            ends.sort()
+        key = (rel.predicate, *ends[0], *ends[1], rel.evidence)
+        old = best.get(key)
+        if old is None or (rel.modality.caution, rel.confidence) > (
+            old.modality.caution,
+            old.confidence,
+        ):
+            best[key] = rel
+    return list(best.values())

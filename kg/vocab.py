@@ -32,12 +32,13 @@ class KG(DefinedNamespace):
 
     # owl:Class
     Agreement: URIRef  # A treaty, partnership programme, accord or deal.
-    Modality: URIRef  # How the text holds a relation (four individuals below).
+    Modality: URIRef  # How the text holds a relation (five individuals below).
     Statement: URIRef  # A reified relation with its provenance (subclass of rdf:Statement).
 
     # kg:Modality individuals
     Asserted: URIRef  # Stated as fact; the plain triple is also written.
     Negated: URIRef  # Denied; the plain triple is never written.
+    Past: URIRef  # Held once, no longer ("former"); the plain triple is never written.
     Planned: URIRef  # Planned or intended; the plain triple is never written.
     Reported: URIRef  # Attributed to a source; the plain triple is also written.
 
@@ -55,7 +56,7 @@ class KG(DefinedNamespace):
     attributedTo: URIRef  # Statement -> who the text says it comes from.
     confidence: URIRef  # Statement -> xsd:decimal in [0, 1].
     evidence: URIRef  # Statement -> the source sentence, verbatim.
-    modality: URIRef  # Statement -> kg:Asserted | kg:Reported | kg:Planned | kg:Negated.
+    modality: URIRef  # Statement -> kg:Asserted | kg:Reported | kg:Planned | kg:Negated | kg:Past.
     rule: URIRef  # Statement -> name of the extraction rule that produced it.
 
     # properties of articles
@@ -95,6 +96,7 @@ MODALITY_IRIS: Final[dict[str, URIRef]] = {
     "Reported": KG.Reported,
     "Planned": KG.Planned,
     "Negated": KG.Negated,
+    "Past": KG.Past,
 }
 
 # The entity-to-entity relations of CONTRACT.md: property -> (domain, range),

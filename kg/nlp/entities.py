@@ -14,6 +14,7 @@ from kg.records import AGREEMENT, COUNTRY, EVENT, ORGANIZATION, PERSON, PLACE
 
 _BAD_TEXT = re.compile(r"@|://|www\.|icon|\.(com|org|net)\b", re.IGNORECASE)
 _STRIP_TOKENS = {"the", "a", "an", "'s", "’s", "'", "’"}
+_TRAILING = {"and", "or", "&", "of", "for", "in", "at"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,6 +46,7 @@ def _trim(span: Span) -> Span | None:
         start += 1
     while end > start and (
         doc[end - 1].lower_ in _STRIP_TOKENS
+        or doc[end - 1].lower_ in _TRAILING
         or doc[end - 1].is_punct
         and doc[end - 1].text not in {".", ")"}
     ):
@@ -134,6 +136,47 @@ def _outlet_spans(doc: Doc) -> Iterator[Span]:
             yield from _proper_run(doc, head)
 
 
+def _named_outlet_spans(doc: Doc) -> Iterator[Span]:
+    """Proper names before an outlet noun: "Empire magazine", "the Sunday Post newspaper"."""
+    nouns = word_set("entities", "outlets", "nouns")
+    for tok in doc:
+        if tok.lower_ not in nouns or not tok.is_lower:
+            continue
+        names = [t for t in tok.lefts if t.dep_ == "compound" and t.tag_ == "NNP"]
+        if names and names[-1].i == tok.i - 1 and names[-1].ent_type_ != "PERSON":
+            yield from _proper_run(doc, names[-1])
+
+
+def split_coordination(span: Span, gaz: Gazetteer) -> list[Span]:
+    """ "Arsenal and Real Madrid" → two names; "Securities and Exchange Commission" stays one.
+
+    NER often joins two names in a list. A span is split at "and" when
+    each side starts with a capital, the whole is no country the gazetteer
+    knows ("Trinidad and Tobago"), and it does not end in an organisation
+    word that would make it one formal name.
+    """
+    cut = [t.i for t in span[1:-1] if t.lower_ in ("and", "&")]
+    if len(cut) != 1 or gaz.country(span.text) is not None:
+        return [span]
+    if any(t.is_lower and t.lower_ not in ("and", "&") for t in span):
+        return [span]  # "Organization for Security and Co-operation in Europe": one formal name
+    i = cut[0]
+    doc = span.doc
+    left, right = doc[span.start : i], doc[i + 1 : span.end]
+    heads = word_set("entities", "organization", "heads")
+    if (
+        not left
+        or not right
+        or not left[0].is_title
+        or not right[0].is_title
+        or span[-1].lower_ in heads
+        or span[-1].lower_ in word_set("entities", "event", "heads")
+        or span[-1].lower_ in word_set("entities", "agreement", "heads")
+    ):
+        return [span]
+    return [left, right]
+
+
 def _proper_run(doc: Doc, tok: Token) -> Iterator[Span]:
     """The run of proper-noun tokens containing ``tok`` (same line)."""
     start = end = tok.i
@@ -180,16 +223,23 @@ def find_entities(doc: Doc, gaz: Gazetteer) -> list[Found]:
     """Every entity mention of a doc, without overlaps (longer rule spans win)."""
     candidates: list[tuple[Span, str, str]] = []
     for ent in doc.ents:
-        span = _trim(_extend_formal_name(ent))
-        if span is None or not plausible_name(span):
+        whole = _trim(_extend_formal_name(ent))
+        if whole is None:
             continue
-        got = classify(span, ent.label_, gaz)
-        if got is not None:
-            candidates.append((span, got[0], "ner:" + ent.label_))
+        for span in split_coordination(whole, gaz):
+            if not plausible_name(span):
+                continue
+            got = classify(span, ent.label_, gaz)
+            if got is not None:
+                candidates.append((span, got[0], "ner:" + ent.label_))
     for span in _outlet_spans(doc):
         trimmed = _trim(span)
         if trimmed is not None and plausible_name(trimmed):
             candidates.append((trimmed, ORGANIZATION, "outlet"))
+    for span in _named_outlet_spans(doc):
+        trimmed = _trim(span)
+        if trimmed is not None and plausible_name(trimmed):
+            candidates.append((trimmed, ORGANIZATION, "named-outlet"))
     for span in _event_spans(doc):
         trimmed = _trim(span)
         if trimmed is not None and plausible_name(trimmed):
@@ -198,7 +248,47 @@ def find_entities(doc: Doc, gaz: Gazetteer) -> list[Found]:
         trimmed = _trim(span)
         if trimmed is not None and len(trimmed) > 1 and plausible_name(trimmed):
             candidates.append((trimmed, AGREEMENT, "agreement"))
-    return one_sense_per_article(_resolve_overlaps(candidates, gaz), doc)
+    found = _resolve_overlaps(candidates, gaz)
+    return one_sense_per_article(clubs_and_firms(found, doc, gaz), doc)
+
+
+def clubs_and_firms(found: list[Found], doc: Doc, gaz: Gazetteer) -> list[Found]:
+    """Places that the text shows to be organisations, in every mention of the article.
+
+    A place (or a "person": NER's guess) right before a title only a team or
+    a firm gives, and a person's name ("Manchester City striker X", "Acme
+    Freight chief executive Y") is a club or a company, as is a name ending
+    in a club word that is no known place ("Bolton Wanderers"). One sense
+    per article: every mention of that name becomes the organisation.
+    """
+    roles = word_set("titles", "club_roles")
+    suffixes = {
+        PLACE: word_set("entities", "organization", "club_suffixes"),
+        PERSON: word_set("entities", "organization", "strong_club_suffixes"),
+    }
+    names: set[str] = set()
+    for f in found:
+        if f.cls not in suffixes or f.end - f.start < 2:
+            continue  # one word ("England striker") may be a national side or a town
+        last = doc[f.end - 1]
+        nxt = f.end + 1 if f.end < len(doc) and doc[f.end].text in ("'s", "’s") else f.end
+        role = any(
+            g.cls == PERSON
+            and 0 < g.start - nxt <= 3
+            and " ".join(t.lower_ for t in doc[nxt : g.start]).replace(" - ", "-") in roles
+            for g in found
+        )
+        known = bool(gaz.countries_of_city(f.name)) or gaz.country(f.name) is not None
+        if not known and (role or last.lower_ in suffixes[f.cls]):
+            names.add(f.name)
+    if not names:
+        return found
+    return [
+        Found(f.start, f.end, ORGANIZATION, f.name, f.rule + ":club")
+        if f.cls in (PLACE, PERSON) and f.name in names
+        else f
+        for f in found
+    ]
 
 
 def one_sense_per_article(found: list[Found], doc: Doc) -> list[Found]:
@@ -208,6 +298,12 @@ def one_sense_per_article(found: list[Found], doc: Doc) -> list[Found]:
     said") as an organisation or a place; within one article it is her.
     """
     surnames = {doc[f.end - 1].text for f in found if f.cls == PERSON and f.end - f.start > 1}
+    # A name NER tags as an organisation again and again is one ("Disney" beside Roy Disney).
+    org_counts: dict[str, int] = {}
+    for f in found:
+        if f.cls == ORGANIZATION and f.end - f.start == 1:
+            org_counts[f.name] = org_counts.get(f.name, 0) + 1
+    surnames -= {name for name, n in org_counts.items() if n >= 3}
     out = []
     for f in found:
         if (
@@ -221,7 +317,7 @@ def one_sense_per_article(found: list[Found], doc: Doc) -> list[Found]:
     return out
 
 
-_RULE_RANK = {"event": 3, "agreement": 3, "outlet": 2}
+_RULE_RANK = {"event": 3, "agreement": 3, "outlet": 2, "named-outlet": 1}
 
 
 def _resolve_overlaps(candidates: Iterable[tuple[Span, str, str]], gaz: Gazetteer) -> list[Found]:

@@ -1,4 +1,4 @@
-"""Modality and attribution of a relation: asserted, reported (by whom), planned or negated.
+"""Modality and attribution of a relation: asserted, reported (by whom), planned, past, negated.
 
 In the manner of medspacy's ConText, cues are data (kg/_data/cues.toml)
 with a scope; here the scope is the parse. A cue counts only when it
@@ -23,9 +23,9 @@ Climbing the chain:
   conjunction ("after …", "although …") ends the chain: it is a separate
   proposition ("if …" and "unless …" are hypothetical cues instead).
 
-Precedence: Negated > Planned > Reported > Asserted. The attribution is
-the source named by the nearest reporting verb's subject or the object of
-"according to", whatever the final modality.
+Precedence (``Modality.caution``): Negated > Past > Planned > Reported >
+Asserted. The attribution is the source named by the nearest reporting
+verb's subject or the object of "according to", whatever the final modality.
 """
 
 from __future__ import annotations
@@ -40,7 +40,6 @@ from kg.nlp.coref import Arg, Mentions
 from kg.nlp.rules import load_rules, word_set
 from kg.records import ORGANIZATION, PERSON, Modality
 
-_RANK = {Modality.ASSERTED: 0, Modality.REPORTED: 1, Modality.PLANNED: 2, Modality.NEGATED: 3}
 _CHAIN_DEPS = frozenset(
     {
         "xcomp",
@@ -102,7 +101,7 @@ def _clause_verbs() -> frozenset[str]:
 
 
 def _stronger(a: Reading, b: Reading) -> Reading:
-    if _RANK[b.modality] > _RANK[a.modality]:
+    if b.modality.caution > a.modality.caution:
         return Reading(b.modality, a.source or b.source, b.cue)
     return Reading(a.modality, a.source or b.source, a.cue)
 
@@ -215,6 +214,8 @@ def _children_cues(tok: Token, via: str, is_trigger: bool) -> Iterator[Reading]:
             found = Modality.PLANNED
         elif dep == "aux" and low == "to" and tok.dep_ == "advcl":
             found = Modality.PLANNED  # a purpose clause: "… to create a global X"
+        elif dep in ("amod", "compound") and low in _cues("past", "adjectives"):
+            found = Modality.PAST if is_trigger or via in ("acl", "prep", "dobj", "pobj") else None
         elif dep == "amod" and _lemma(c) in _cues("planned", "adjectives"):
             found = (
                 Modality.PLANNED if is_trigger or via in ("acl", "prep", "dobj", "pobj") else None

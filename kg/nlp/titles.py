@@ -1,9 +1,26 @@
-"""Job titles around person names: jobTitle, leaderOf, worksFor, memberOf."""
+"""Job titles around person names: jobTitle, leaderOf, worksFor, memberOf, founder.
+
+A title is a phrase that ends in a known title head ("editor", "chief
+executive", "striker") and may open with modifiers: lesser-office words
+("deputy", "shadow"), and the nouns of a field ("reviews editor", "home
+affairs spokesman", "race director"). Heads are data (kg/_data/titles.toml,
+open-class words only); the modifiers are read off the tokens, so "film
+critic" or "deputy enforcement director" need no entry of their own.
+
+Shapes read, before the name: "[ORG|Demonym] ['s] [descriptor] TITLE NAME"
+("Empire magazine's reviews editor Dan Jolin", "SEC deputy enforcement
+director X", "French President X"); after it: "NAME, [a|the] [ORG ['s]]
+TITLE [of|at|for [description] [the] ORG]" ("X, director of UKIF", "X, a
+Microsoft security manager", "X, head of policy at Aids charity the Y
+Trust"). A past marker ("former", "ex-", "the late", "outgoing") keeps the
+title but makes the facts past (kg:Past), never current.
+"""
 
 from __future__ import annotations
 
 import functools
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from spacy.tokens import Doc, Token
 
@@ -12,7 +29,10 @@ from kg.nlp.entities import Found
 from kg.nlp.rules import load_rules, word_set
 from kg.records import COUNTRY, ORGANIZATION, PERSON, PLACE
 
-LEADER, MEMBER, WORKS = "leader", "member", "works"
+LEADER, MEMBER, WORKS, FOUNDER = "leader", "member", "works", "founder"
+_KINDS = (WORKS, MEMBER, LEADER, FOUNDER)
+_POSS = {"'s", "’s"}
+_MAX_WORDS = 6
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,13 +45,20 @@ class TitleFact:
     org: Found | None
     appositive: bool
     title_start: int = 0
+    past: bool = False
+
+
+class TitleMatch(NamedTuple):
+    kind: str
+    title: str
+    start: int
 
 
 @functools.cache
 def _titles() -> dict[str, str]:
     data = load_rules("titles")
     table: dict[str, str] = {}
-    for kind in (WORKS, MEMBER, LEADER):
+    for kind in _KINDS:
         for title in data[kind]:
             table[_norm(title)] = kind
     return table
@@ -47,11 +74,28 @@ def _norm(text: str) -> str:
     return " ".join(text.lower().replace("-", " ").split())
 
 
-def match_title(words: list[str]) -> tuple[str, str, int] | None:
-    """The kind, title and start index of the longest known title ending ``words``.
+def _title_text(words: list[str]) -> str:
+    """The title as written; a hyphen joins a short prefix ("co-chairman"), else a space."""
+    out: list[str] = []
+    for i, w in enumerate(words):
+        if w == "-":
+            continue
+        if i > 0 and words[i - 1] == "-" and out and len(out[-1]) <= 2:
+            out[-1] = f"{out[-1]}-{w}"
+        else:
+            out.append(w)
+    return " ".join(out)
 
-    Qualifiers before it ("vice", "foreign") make a lesser office; a past
-    marker ("former") voids it.
+
+def match_title(words: list[str]) -> TitleMatch | None:
+    """The kind, title and start index of the title that ``words`` end with.
+
+    ``words`` are a title's words as found before or after a name: the
+    longest known title ends them ("chief executive"), and the words before
+    it are its modifiers ("deputy enforcement director", "film critic").
+    Lesser-office words among them ("vice", "foreign", "shadow") make a
+    lesser office; leading past markers ("former") are left out of the
+    title (see ``past_marked``).
     """
     table = _titles()
     low = [_norm(w) for w in words]
@@ -59,24 +103,46 @@ def match_title(words: list[str]) -> tuple[str, str, int] | None:
         candidate = " ".join(w for w in low[i:] if w)
         if candidate in table:
             kind = table[candidate]
-            qualifiers = [w for w in low[:i] if w]
-            if any(q in word_set("titles", "past") for q in qualifiers):
-                return None
-            start = i
-            while start > 0 and low[start - 1] in word_set("titles", "lesser"):
-                start -= 1
-            if kind != WORKS and start < i:
+            start = 0
+            while start < i and low[start] in word_set("titles", "past") | {""}:
+                start += 1
+            if kind in (LEADER, FOUNDER) and any(
+                w in word_set("titles", "lesser") for w in low[start:i]
+            ):
                 kind = WORKS
-            return kind, " ".join(w for w in words[start:] if w != "-"), start
+            return TitleMatch(kind, _title_text(words[start:]), start)
     return None
+
+
+def past_marked(words: list[str]) -> bool:
+    """Whether a title's words say the post is over ("former", "ex", "late", "outgoing")."""
+    return any(_norm(w) in word_set("titles", "past") for w in words)
 
 
 def _is_title_token(tok: Token) -> bool:
     return tok.text == "-" or _norm(tok.text) in _title_words()
 
 
-def _entity_at(by_token: dict[int, Found], i: int) -> Found | None:
-    return by_token.get(i)
+def _is_modifier(tok: Token) -> bool:
+    """A word that may open a title: a title word, or a field noun ("film", "reviews")."""
+    if _is_title_token(tok):
+        return True
+    return (
+        tok.is_alpha
+        and not tok.is_stop
+        and (tok.is_lower or tok.is_sent_start)
+        and tok.pos_ in ("NOUN", "PROPN")
+        and tok.dep_ in ("compound", "amod", "nmod")
+        and tok.head.i > tok.i
+        and not tok.ent_type_
+        # "the first time actress X": a noun with its own determiner is no modifier
+        and not any(c.dep_ in ("det", "poss", "nummod", "amod") for c in tok.children)
+    )
+
+
+def _descriptor(tok: Token) -> bool:
+    """A common noun between a name and its possessive: "Empire magazine's"."""
+    return tok.lower_ in word_set("titles", "descriptors")
 
 
 def _org_target(found: Found | None, doc: Doc, gaz: Gazetteer, i: int) -> Found | None:
@@ -107,16 +173,32 @@ def find_titles(doc: Doc, entities: list[Found], gaz: Gazetteer) -> list[TitleFa
     return facts
 
 
+def is_party(name: str) -> bool:
+    """Whether an organisation's name says it is a political party ("Labour Party")."""
+    last = name.split()[-1].lower() if name.split() else ""
+    return last in word_set("titles", "party_heads")
+
+
+def is_employed_leader(title: str) -> bool:
+    """Whether a leader title is also a job at the organisation ("chief executive", not "chair")."""
+    return any(_norm(title).endswith(t) for t in word_set("titles", "employed_leader"))
+
+
+def _leads_place(title: str) -> bool:
+    return _norm(title) in word_set("titles", "place_leader")
+
+
 def _title_before(
     doc: Doc, person: Found, by_token: dict[int, Found], gaz: Gazetteer
 ) -> TitleFact | None:
-    i = person.start
     sent_start = doc[person.start].sent.start
+    i = person.start
     while (
         i > sent_start
-        and _is_title_token(doc[i - 1])
+        and person.start - i < _MAX_WORDS
         and doc[i - 1].i not in by_token
         and "\n" not in doc[i - 1].whitespace_
+        and (_is_modifier(doc[i - 1]) or i == person.start and _is_title_token(doc[i - 1]))
     ):
         i -= 1
     if i == person.start:
@@ -126,65 +208,128 @@ def _title_before(
     if got is None:
         return None
     kind, title, offset = got
+    past = past_marked(words[:offset]) or _past_before(doc, i, sent_start)
     start = i + offset
     org = None
-    j = start - 1
-    if j >= sent_start and doc[j].text in {"'s", "’s"}:
+    j = i - 1
+    if j >= sent_start and doc[j].text in _POSS:
         j -= 1
+        while j > sent_start and _descriptor(doc[j]) and j - 1 in by_token:
+            j -= 1
     if j >= sent_start:
-        org = _org_target(_entity_at(by_token, j), doc, gaz, j)
+        org = _org_target(by_token.get(j), doc, gaz, j)
         # "its UK chief executive": the office belongs to another organisation.
         if org is not None and org.start > sent_start and doc[org.start - 1].tag_ == "PRP$":
             org = None
+        if org is not None and org.start > sent_start and _past_marker(doc[org.start - 1]):
+            past = True  # "ex-Labour MP X"
     if (
         org is not None
         and org.cls in (COUNTRY, PLACE)
-        and kind == LEADER
-        and _norm(title) not in word_set("titles", "place_leader")
+        and kind != WORKS
+        and not _leads_place(title)
     ):
         org = None
-    return TitleFact(person, title, kind, org, appositive=False, title_start=start)
+    return TitleFact(person, title, kind, org, appositive=False, title_start=start, past=past)
+
+
+def _past_marker(tok: Token) -> bool:
+    return _norm(tok.text) in word_set("titles", "past")
+
+
+def _past_before(doc: Doc, i: int, sent_start: int) -> bool:
+    """ "the late", "ex-" right before the title words (or before "-")."""
+    j = i - 1
+    if j >= sent_start and doc[j].text == "-":
+        j -= 1
+    return j >= sent_start and _past_marker(doc[j])
 
 
 def _title_after(
     doc: Doc, person: Found, by_token: dict[int, Found], gaz: Gazetteer
 ) -> TitleFact | None:
-    """ "X, the T of ORG," / "X, ORG's T," / "X, T at ORG"."""
+    """ "X, the T of ORG," / "X, ORG's T," / "X, a ORG T," / "X, T at ORG"."""
     sent = doc[person.start].sent
     i = person.end
     if i >= sent.end or doc[i].text != ",":
         return None
     i += 1
-    if i < sent.end and doc[i].lower_ in {"the", "a"}:
+    past = False
+    if i < sent.end and doc[i].lower_ in {"the", "a", "an"}:
         i += 1
+    while i < sent.end and (_past_marker(doc[i]) or doc[i].text == "-"):
+        past, i = True, i + 1
     org: Found | None = None
     if i < sent.end and i in by_token and by_token[i].cls != PERSON:
         ent = by_token[i]
         k = ent.end
-        if k < sent.end and doc[k].text in {"'s", "’s"}:
+        if k < sent.end and doc[k].text in _POSS:
             org, i = ent, k + 1
-        elif k < sent.end and _is_title_token(doc[k]):
+        elif k < sent.end and (_is_title_token(doc[k]) or _is_modifier(doc[k])):
             org, i = ent, k
     elif i < sent.end:
         org = _org_target(None, doc, gaz, i) if doc[i].ent_type_ == "NORP" else None
         if org is not None:
             i = org.end
     start = i
-    while i < sent.end and _is_title_token(doc[i]) and i not in by_token:
+    while (
+        i < sent.end
+        and i - start < _MAX_WORDS
+        and i not in by_token
+        and (_is_modifier(doc[i]) or _is_title_token(doc[i]))
+    ):
         i += 1
-    if i == start:
+    # The title is the longest known title ending the run, with its modifiers.
+    end = i
+    while end > start and match_title([t.text for t in doc[start:end]]) is None:
+        end -= 1
+    if end == start:
         return None
-    got = match_title([t.text for t in doc[start:i]])
-    if got is None or got[2] != 0:
+    words = [t.text for t in doc[start:end]]
+    got = match_title(words)
+    if got is None:
         return None
-    kind, title, _ = got
-    if i < sent.end and doc[i].lower_ in {"of", "at", "for"} and org is None:
+    kind, title, offset = got
+    past = past or past_marked(words[:offset])
+    i = end
+    # "head of policy": a head with its field after "of" (a lower-case noun, no name).
+    if (
+        i + 1 < sent.end
+        and doc[i].lower_ == "of"
+        and _norm(title).split()[-1] in word_set("titles", "field_heads")
+        and doc[i + 1].is_lower
+        and doc[i + 1].pos_ in ("NOUN", "")
+        and i + 1 not in by_token
+    ):
+        title = f"{title} of {doc[i + 1].text}"
+        kind = WORKS if kind == LEADER else kind  # heads a field, not the organisation
+        i += 2
+    if i < sent.end and doc[i].lower_ in {"of", "at", "for", "with"} and org is None:
         k = i + 1
-        if k < sent.end and doc[k].lower_ == "the":
+        # "at Aids charity the Terrence Higgins Trust": a short description may come first.
+        while k < sent.end and k - i <= 5 and k not in by_token and _describes(doc[k]):
             k += 1
-        if k in by_token and by_token[k].cls != PERSON:
+        if k in by_token and by_token[k].cls != PERSON and by_token[k].start == k:
             org = by_token[k]
             i = org.end
-    if i < sent.end and doc[i].text not in {",", ".", ";", ")"} and not doc[i].is_space:
+        else:
+            return None
+    if i < sent.end and not _ends_apposition(doc[i]):
         return None
-    return TitleFact(person, title, kind, org, appositive=True, title_start=start)
+    return TitleFact(person, title, kind, org, appositive=True, title_start=start, past=past)
+
+
+def _describes(tok: Token) -> bool:
+    """A word of a short description before a name: "Aids charity the", "Jewish rights group"."""
+    return tok.lower_ == "the" or (
+        tok.is_alpha and tok.pos_ in ("NOUN", "ADJ", "PROPN") and tok.ent_type_ != "PERSON"
+    )
+
+
+def _ends_apposition(tok: Token) -> bool:
+    """What may follow an appositive title: punctuation, the end of the line, a speech verb."""
+    return (
+        tok.text in {",", ".", ";", ")", ":", "-", "—", "–", '"', "”"}
+        or tok.is_space
+        or tok.lemma_.lower() in word_set("titles", "speech_verbs")
+    )

@@ -8,7 +8,7 @@ from spacy.tokens import Doc, Span
 
 from kg.gazetteer import gazetteer
 from kg.nlp.entities import Found
-from kg.nlp.titles import LEADER, MEMBER, WORKS, find_titles, match_title
+from kg.nlp.titles import LEADER, MEMBER, WORKS, find_titles, match_title, past_marked
 
 
 def _doc(words: list[str], ents: list[tuple[int, int, str]]) -> Doc:
@@ -40,8 +40,20 @@ def test_match_title(words, expected):
     assert match_title(words) == expected
 
 
-def test_past_office_gives_nothing():
-    assert match_title(["former", "President"]) is None
+def test_past_office_keeps_the_title_but_marks_it_past():
+    assert match_title(["former", "President"]) == (LEADER, "President", 1)
+    assert past_marked(["former", "President"])
+    assert not past_marked(["Prime", "Minister"])
+
+
+def test_field_modifiers_stay_in_the_title():
+    assert match_title(["deputy", "enforcement", "director"]) == (
+        WORKS,
+        "deputy enforcement director",
+        0,
+    )
+    assert match_title(["co", "-", "chairman"]) == (WORKS, "co-chairman", 0)
+    assert match_title(["Secretary", "-", "General"]) == (LEADER, "Secretary General", 0)
 
 
 def test_demonym_title_leads_the_country():

@@ -14,7 +14,7 @@ from kg.nlp.coref import Arg, Mentions
 from kg.nlp.modality import Reading, assess, penalty
 from kg.nlp.relations.parse import edges_between, first_conjunct, kids, pobjs, possessor
 from kg.nlp.rules import load_rules, word_set
-from kg.records import COUNTRY, EVENT, ORGANIZATION, PLACE, Modality, Relation
+from kg.records import COUNTRY, EVENT, ORGANIZATION, PLACE, Modality, Relation, dedupe_relations
 from kg.vocab import KG, RELATIONS, SCHEMA
 
 _PREFIXES = {"kg": KG, "schema": SCHEMA}
@@ -90,7 +90,7 @@ class Ctx:
         if not subs or not objs:
             return
         reading = assess(trigger, self.m, scope, local=local)
-        if at_least is not None and _STRENGTH[at_least.value] > _STRENGTH[reading.modality.value]:
+        if at_least is not None and at_least.caution > reading.modality.caution:
             reading = Reading(at_least, reading.source, "")
         family = rule.split(":", 1)[0]
         conf = load_rules("relations")["confidence"]
@@ -200,24 +200,9 @@ def _evidence(tok: Token) -> str:
     return " ".join(tok.sent.text.split())
 
 
-_STRENGTH = {"Negated": 3, "Planned": 2, "Reported": 1, "Asserted": 0}
-
-
 def dedupe(relations: list[Relation]) -> list[Relation]:
-    """One relation per fact and sentence: the most cautious modality, then the best confidence."""
-    best: dict[tuple[str, ...], Relation] = {}
-    for rel in relations:
-        ends = [(rel.subject, rel.subject_cls), (rel.obj, rel.obj_cls or "")]
-        if rel.predicate in _SYMMETRIC:
-            ends.sort()
-        key = (rel.predicate, *ends[0], *ends[1], rel.evidence)
-        old = best.get(key)
-        if old is None or (_STRENGTH[rel.modality.value], rel.confidence) > (
-            _STRENGTH[old.modality.value],
-            old.confidence,
-        ):
-            best[key] = rel
-    return list(best.values())
+    """One relation per fact and sentence (see kg.records.dedupe_relations)."""
+    return dedupe_relations(relations)
 
 
 # --- arguments -----------------------------------------------------------------------------

