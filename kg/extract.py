@@ -75,7 +75,7 @@ def title_relations(doc: Doc, entities: list[Found]) -> Iterator[tuple[Relation,
         org = fact.org
         if org is None:
             continue
-        introduced = org if org.rule == "demonym" else None
+        introduced = org if org.rule in ("demonym", "party") else None
         if org.rule == "demonym":
             conf -= 0.05
         for predicate, subject, obj in _title_facts(fact.kind, person, org, fact.title):
@@ -123,7 +123,9 @@ def extract_doc(doc: Doc, article: Article) -> Extraction:
         relations.append(rel)
         if introduced is not None:
             mentions.append(_mention(doc, introduced))
-    relations.extend(find_relations(doc, entities, gaz, article.date_published))
+    introduced: list[Found] = []
+    relations.extend(find_relations(doc, entities, gaz, article.date_published, introduced))
+    mentions.extend(_mention(doc, f) for f in introduced)
     mentions.extend(metadata_mentions(article))
     return Extraction(article, tuple(mentions), tuple(relations))
 

@@ -37,6 +37,9 @@ def _trim(span: Span) -> Span | None:
             end = i + 1 if "\n" in doc[i].whitespace_ and not doc[i].is_space else i
             break
     honorifics = word_set("entities", "person", "honorifics")
+    # "ex-Acme Holdings": the past marker belongs to the title that follows, not the name.
+    if end - start > 2 and doc[start].lower_ == "ex" and doc[start + 1].text == "-":
+        start += 2
     while start < end and (
         doc[start].lower_ in _STRIP_TOKENS
         or doc[start].is_punct
@@ -95,6 +98,12 @@ def classify(span: Span, label: str, gaz: Gazetteer) -> tuple[str, str] | None:
         return None
     name = span.text
     last = span[-1].lower_
+    if label == "NORP":
+        if span[-1].tag_ != "NNPS" or not is_party_name(span, gaz):
+            return None  # a nationality or a faith, or one man NER took for a people
+        return ORGANIZATION, name
+    if cls == PERSON and span[-1].tag_ == "NNPS" and span[-1].is_title:
+        return ORGANIZATION, name  # "the Lib Dems": no one person's name is plural
     org_heads = word_set("entities", "organization", "heads")
     if cls == PERSON and len(span) > 1 and last in org_heads:
         cls = ORGANIZATION
@@ -112,6 +121,23 @@ def classify(span: Span, label: str, gaz: Gazetteer) -> tuple[str, str] | None:
         if country is not None:
             return COUNTRY, country.name
     return cls, name
+
+
+def is_party_name(span: Span, gaz: Gazetteer) -> bool:
+    """Whether a NORP name can be a political group: no nationality, faith or region."""
+    if gaz.demonym(span.text) is not None or gaz.country(span.text) is not None:
+        return False
+    words = word_set("entities", "norp", "not_parties")
+    return not any(t.lower_ in words for t in span)
+
+
+def plural_group(name: str) -> str:
+    """A party's name as its members are called together: "Tory" → "Tories"."""
+    if name.endswith("s"):
+        return name
+    if name.endswith("y") and len(name) > 1 and name[-2] not in "aeiou":
+        return name[:-1] + "ies"
+    return name + "s"
 
 
 def _outlet_spans(doc: Doc) -> Iterator[Span]:

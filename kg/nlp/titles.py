@@ -25,13 +25,13 @@ from typing import NamedTuple
 from spacy.tokens import Doc, Token
 
 from kg.gazetteer import Gazetteer
-from kg.nlp.entities import Found
+from kg.nlp.entities import Found, is_party_name, plural_group
 from kg.nlp.rules import load_rules, word_set
 from kg.records import COUNTRY, ORGANIZATION, PERSON, PLACE
 
 LEADER, MEMBER, WORKS, FOUNDER = "leader", "member", "works", "founder"
 _KINDS = (WORKS, MEMBER, LEADER, FOUNDER)
-_POSS = {"'s", "’s"}
+_POSS = {"'s", "’s", "'", "’"}
 _MAX_WORDS = 6
 
 
@@ -80,11 +80,23 @@ def _title_text(words: list[str]) -> str:
     for i, w in enumerate(words):
         if w == "-":
             continue
-        if i > 0 and words[i - 1] == "-" and out and len(out[-1]) <= 2:
+        if i > 0 and words[i - 1] == "-" and out and _hyphenated(out[-1], w):
             out[-1] = f"{out[-1]}-{w}"
         else:
             out.append(w)
     return " ".join(out)
+
+
+def _hyphenated(before: str, after: str) -> bool:
+    """Whether a hyphen stays in a title: a short prefix ("co-chairman") or a listed word
+    ("fly-half", "president-elect"); else it reads as a space ("Secretary General")."""
+    return len(before) <= 2 or f"{before}-{after}".lower() in _hyphen_words()
+
+
+@functools.cache
+def _hyphen_words() -> frozenset[str]:
+    data = load_rules("titles")
+    return frozenset(t for kind in _KINDS for t in data[kind] if "-" in t)
 
 
 def match_title(words: list[str]) -> TitleMatch | None:
@@ -130,7 +142,7 @@ def _is_modifier(tok: Token) -> bool:
     return (
         tok.is_alpha
         and not tok.is_stop
-        and (tok.is_lower or tok.is_sent_start)
+        and (tok.is_lower or tok.is_sent_start and tok.tag_ != "NNP")
         and tok.pos_ in ("NOUN", "PROPN")
         and tok.dep_ in ("compound", "amod", "nmod")
         and tok.head.i > tok.i
@@ -157,6 +169,22 @@ def _org_target(found: Found | None, doc: Doc, gaz: Gazetteer, i: int) -> Found 
         country = gaz.demonym(doc[start : i + 1].text)
         if country is not None:
             return Found(start, i + 1, COUNTRY, country.name, "demonym")
+    if tok.ent_type_ == "NORP" and tok.is_title:
+        # "Liberal Democrat spokesman X", "Tory leader Y": the party, named as a group.
+        start = i
+        while (
+            start > 0
+            and doc[start - 1].tag_ == "NNP"
+            and doc[start - 1].dep_
+            in (
+                "amod",
+                "compound",
+            )
+        ):
+            start -= 1
+        span = doc[start : i + 1]
+        if is_party_name(span, gaz):
+            return Found(start, i + 1, ORGANIZATION, plural_group(span.text), "party")
     return None
 
 
@@ -208,7 +236,7 @@ def _title_before(
     if got is None:
         return None
     kind, title, offset = got
-    past = past_marked(words[:offset]) or _past_before(doc, i, sent_start)
+    past = past_marked(words[:offset]) or _past_before(doc, i, sent_start, by_token)
     start = i + offset
     org = None
     j = i - 1
@@ -221,8 +249,6 @@ def _title_before(
         # "its UK chief executive": the office belongs to another organisation.
         if org is not None and org.start > sent_start and doc[org.start - 1].tag_ == "PRP$":
             org = None
-        if org is not None and org.start > sent_start and _past_marker(doc[org.start - 1]):
-            past = True  # "ex-Labour MP X"
     if (
         org is not None
         and org.cls in (COUNTRY, PLACE)
@@ -237,12 +263,20 @@ def _past_marker(tok: Token) -> bool:
     return _norm(tok.text) in word_set("titles", "past")
 
 
-def _past_before(doc: Doc, i: int, sent_start: int) -> bool:
-    """ "the late", "ex-" right before the title words (or before "-")."""
+def _past_before(doc: Doc, i: int, sent_start: int, by_token: dict[int, Found]) -> bool:
+    """A past marker just before the title, across a name and a hyphen: "the late",
+    "ex-Downing Street media chief", "former Acme chairman"."""
     j = i - 1
-    if j >= sent_start and doc[j].text == "-":
+    for _ in range(5):
+        if j < sent_start:
+            return False
+        tok = doc[j]
+        if _past_marker(tok):
+            return True
+        if not (tok.text in ("-", *_POSS) or j in by_token):
+            return False
         j -= 1
-    return j >= sent_start and _past_marker(doc[j])
+    return False
 
 
 def _title_after(
@@ -268,7 +302,11 @@ def _title_after(
         elif k < sent.end and (_is_title_token(doc[k]) or _is_modifier(doc[k])):
             org, i = ent, k
     elif i < sent.end:
-        org = _org_target(None, doc, gaz, i) if doc[i].ent_type_ == "NORP" else None
+        # "X, Liberal Democrat home affairs spokesman": NER marks only the last word.
+        k = i
+        while k + 1 < sent.end and k - i < 2 and doc[k].tag_ == "NNP" and not doc[k].ent_type_:
+            k += 1
+        org = _org_target(None, doc, gaz, k) if doc[k].ent_type_ == "NORP" else None
         if org is not None:
             i = org.end
     start = i

@@ -79,3 +79,14 @@ def test_a_club_named_after_its_town_is_an_organisation(facts):
 def test_a_word_before_the_name_that_is_no_title_gives_nothing(facts):
     got = facts("It was the first time actress Lena Moor had been nominated.")
     assert ("Lena Moor", "schema:jobTitle", "first time actress", "Asserted") not in got
+
+
+def test_party_named_by_its_adjective_gives_the_group(facts):
+    got = facts("Sam Rowe, Liberal Democrat health spokesman, said the plan was flawed.")
+    assert ("Sam Rowe", "schema:memberOf", "Liberal Democrats", "Asserted") in got
+
+
+def test_ex_before_an_organisation_makes_the_post_past(facts):
+    got = facts("The book was written by ex-Acme Holdings chairman Lee Brandt last year.")
+    assert ("Lee Brandt", "kg:leaderOf", "Acme Holdings", "Past") in got
+    assert ("Lee Brandt", "kg:leaderOf", "Acme Holdings", "Asserted") not in got

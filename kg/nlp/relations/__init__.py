@@ -47,10 +47,10 @@ from kg.nlp.coref import Mentions
 from kg.nlp.entities import Found
 from kg.nlp.relations.core import Ctx, dedupe, fits, rule_words
 from kg.nlp.relations.diplomacy import agreement, oppose, partner, party
-from kg.nlp.relations.events import at_event, attend, event_location, parse_when
-from kg.nlp.relations.jobs import leader, person_of, works
+from kg.nlp.relations.events import at_event, attend, event_location, named_place, parse_when
+from kg.nlp.relations.jobs import club_possessive, leader, person_of, works
 from kg.nlp.relations.orgs import founder, member, office, parent
-from kg.nlp.relations.people import from_place, home, killed, meet, visit
+from kg.nlp.relations.people import from_place, home, killed, meet, speaking_in, visit
 from kg.nlp.relations.places import contained, gazetteer_contained, org_appos, org_location
 from kg.records import Relation
 
@@ -60,12 +60,18 @@ RuleFn = Callable[[Token, Ctx], None]
 
 
 def find_relations(
-    doc: Doc, entities: list[Found], gaz: Gazetteer, published: date | None = None
+    doc: Doc,
+    entities: list[Found],
+    gaz: Gazetteer,
+    published: date | None = None,
+    introduced: list[Found] | None = None,
 ) -> list[Relation]:
     """Every contract relation between the entity mentions of each sentence.
 
     ``published`` (the article's date) resolves dates without a year ("on
-    July 11-12"); without it such dates are left out.
+    July 11-12"); without it such dates are left out. Names that rules
+    found inside other mentions ("London" in "the London Marathon") are
+    added to ``introduced``: the caller makes mentions of them.
     """
     ctx = Ctx(doc, Mentions(doc, entities, gaz), gaz, published)
     counts: dict[int, int] = {}
@@ -87,6 +93,8 @@ def find_relations(
                 for mention_rule in _MENTION_RULES:
                     mention_rule(f, ctx)
         gazetteer_contained(sent, ctx)
+    if introduced is not None:
+        introduced.extend(ctx.introduced)
     return dedupe(ctx.out)
 
 
@@ -95,6 +103,7 @@ _TOKEN_RULES: tuple[tuple[RuleFn, str, tuple[str, ...]], ...] = (
     (office, "office", ("nouns",)),
     (org_location, "org_location", ("words",)),
     (visit, "visit", ("verbs", "travel_verbs", "nouns")),
+    (speaking_in, "visit", ("speech_verbs",)),
     (meet, "meet", ("verbs", "support_verbs", "nouns", "between_verbs", "words")),
     (partner, "partner", ("verbs", "upgrade_verbs", "with_nouns", "partner_nouns")),
     (party, "party", ("verbs", "nouns")),
@@ -121,4 +130,14 @@ def _dispatch() -> dict[str, tuple[RuleFn, ...]]:
     return table
 
 
-_MENTION_RULES = (event_location, contained, agreement, at_event, person_of, from_place, org_appos)
+_MENTION_RULES = (
+    event_location,
+    named_place,
+    contained,
+    agreement,
+    at_event,
+    person_of,
+    club_possessive,
+    from_place,
+    org_appos,
+)

@@ -11,6 +11,7 @@ from spacy.tokens import Doc, Token
 
 from kg.gazetteer import Gazetteer
 from kg.nlp.coref import Arg, Mentions
+from kg.nlp.entities import Found
 from kg.nlp.modality import Reading, assess, penalty
 from kg.nlp.relations.parse import edges_between, first_conjunct, kids, pobjs, possessor
 from kg.nlp.rules import load_rules, word_set
@@ -62,6 +63,14 @@ class Ctx:
     published: date | None
     out: list[Relation] = field(default_factory=list)
     once: set[tuple[str, str]] = field(default_factory=set)
+    introduced: list[Found] = field(default_factory=list)
+
+    def introduce(self, found: Found) -> Arg:
+        """A name inside another mention that a rule relates ("London" in "the London
+        Marathon"): it becomes a mention of its own, and an argument."""
+        if found not in self.introduced:
+            self.introduced.append(found)
+        return Arg(found.name, found.cls, found.end - 1)
 
     def args(self, tok: Token | None, *, descriptions: bool = True) -> list[Arg]:
         """The entities a token stands for, its conjuncts included (see kg.nlp.coref)."""

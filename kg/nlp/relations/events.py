@@ -52,6 +52,46 @@ def event_location(f: Found, ctx: Ctx) -> None:
         _dates(ctx, event, verb, verb)
 
 
+def named_place(f: Found, ctx: Ctx) -> None:
+    """ "the London Marathon", "the Iraq war": an event named after a place is there.
+
+    The place is the longest run of capitalised words in the name that
+    ends just before its last word ("Flora London Marathon" → London) and
+    that the gazetteer knows as a country or a city, or the article names as
+    a place of several words ("New York"): NER's one-word guesses are not
+    enough ("the Olivier Awards" are named after a man). A run that a place
+    word opens ("New", "San") must be known whole: "York" in "New York
+    Marathon" is not the place.
+    """
+    if f.cls != EVENT or f.end - f.start < 2:
+        return
+    doc = ctx.doc
+    named = {g.name for g in ctx.m.entities if g.cls == PLACE and g.end - g.start > 1}
+    end = f.end - 1
+    for i in range(f.start, end):
+        span = doc[i:end]
+        if not all(t.is_title or t.is_upper for t in span):
+            continue
+        if i > f.start and doc[i - 1].lower_ in rule_words("event_location", "place_prefixes"):
+            return
+        country = ctx.gaz.country(span.text)
+        if country is not None:
+            place = Found(i, end, COUNTRY, country.name, "event-name")
+        elif ctx.gaz.countries_of_city(span.text) or span.text in named:
+            place = Found(i, end, PLACE, span.text, "event-name")
+        else:
+            continue
+        ctx.emit_fact(
+            "event_location:name",
+            "schema:location",
+            ctx.m.arg(f),
+            ctx.introduce(place),
+            doc[f.start],
+            rule_number("event_location", "name_base", 0.75),
+        )
+        return
+
+
 _MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
 _MONTHS |= {name.lower(): i for i, name in enumerate(calendar.month_abbr) if name}
 _MONTHS["sept"] = 9

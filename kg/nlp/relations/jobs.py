@@ -138,3 +138,24 @@ def person_of(f: Found, ctx: Ctx) -> None:
             base=rule_number("home", "person_of_base"),
             local=True,
         )
+
+
+def club_possessive(f: Found, ctx: Ctx) -> None:
+    """ "Arsenal's Robert Vale", "Acme's Jo Park": the organisation's own person (memberOf)."""
+    doc = ctx.doc
+    if f.cls != PERSON or f.start < 2 or doc[f.start - 1].text not in ("'s", "’s"):
+        return
+    owner = ctx.m.at(doc[f.start - 2])
+    if owner is None or owner.cls != ORGANIZATION or owner.end != f.start - 1:
+        return
+    if f.end - f.start < 2 or f.end < len(doc) and doc[f.end].is_title and not doc[f.end].ent_type_:
+        return  # a full name, not "the EU's Humanitarian Aid Commissioner" taken for one
+    ctx.emit(
+        "member:possessive",
+        "schema:memberOf",
+        [ctx.m.arg(f)],
+        [ctx.m.arg(owner)],
+        doc[f.start],
+        base=rule_number("member", "possessive_base", 0.7),
+        local=True,
+    )

@@ -67,6 +67,15 @@ def visit(tok: Token, ctx: Ctx) -> None:
     ctx.emit("visit:noun", "kg:visited", agents, places, trigger, scope=[tok], at_least=at_least)
 
 
+def speaking_in(tok: Token, ctx: Ctx) -> None:
+    """ "Speaking in Harrogate, X said …": the speaker was there."""
+    if tok.tag_ != "VBG" or tok.dep_ != "advcl" or tok.head.pos_ != "VERB":
+        return
+    places = typed_all(ctx, pobjs(tok, ["in", "at"]), PLACE, COUNTRY)
+    speakers = typed(ctx, controller(tok.head), PERSON)
+    ctx.emit("visit:speaking", "kg:visited", speakers, places, tok, explicit=True)
+
+
 # --- kg:metWith ----------------------------------------------------------------------------
 
 
