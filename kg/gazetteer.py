@@ -77,6 +77,10 @@ def gazetteer() -> Gazetteer:
     # The most populous country wins a shared demonym or capital ("French": France,
     # not the French Southern Lands).
     rows.sort(key=lambda r: -r.get("population", 0))
+    # Territories that are no sovereign state ("Hong Kong", "Gibraltar") are places:
+    # the contract keeps schema:Country for sovereign states.
+    dependent = set(extra["dependencies"]["codes"])
+    rows = [r for r in rows if r["alpha3"] not in dependent]
     for row in rows:
         country = Country(row["name"], row["alpha3"])
         if row.get("capital"):

@@ -87,6 +87,8 @@ def plausible_name(span: Span) -> bool:
         return False
     if all(t.tag_ in {"JJ", "JJR", "JJS", "RB"} for t in span):
         return False
+    if len(span) == 1 and span[0].tag_.startswith("VB"):
+        return False  # "Registering names …": a capitalised verb, not a name
     return not span[0].is_lower
 
 
@@ -104,6 +106,8 @@ def classify(span: Span, label: str, gaz: Gazetteer) -> tuple[str, str] | None:
         return ORGANIZATION, name
     if cls == PERSON and span[-1].tag_ == "NNPS" and span[-1].is_title:
         return ORGANIZATION, name  # "the Lib Dems": no one person's name is plural
+    if cls == PERSON and len(span) == 1 and name.isupper() and len(name) >= 3:
+        return ORGANIZATION, name  # "CENTR", "UKIF": an acronym is no person's name
     org_heads = word_set("entities", "organization", "heads")
     if cls == PERSON and len(span) > 1 and last in org_heads:
         cls = ORGANIZATION
@@ -275,7 +279,38 @@ def find_entities(doc: Doc, gaz: Gazetteer) -> list[Found]:
         if trimmed is not None and len(trimmed) > 1 and plausible_name(trimmed):
             candidates.append((trimmed, AGREEMENT, "agreement"))
     found = _resolve_overlaps(candidates, gaz)
-    return one_sense_per_article(clubs_and_firms(found, doc, gaz), doc)
+    found = national_names(clubs_and_firms(found, doc, gaz), doc, gaz)
+    return one_sense_per_article(found, doc)
+
+
+def country_prefix(span: Span, gaz: Gazetteer) -> int:
+    """How many leading tokens of an organisation's name name a country ("US Securities
+    and Exchange Commission" → 1); 0 when it does not open with one."""
+    for size in (2, 1):
+        if len(span) >= size + 2 and span[size].is_title:
+            head = span[:size]
+            if all(t.is_title or t.is_upper for t in head) and (
+                gaz.country(head.text, allow_code=True) is not None
+            ):
+                return size
+    return 0
+
+
+def national_names(found: list[Found], doc: Doc, gaz: Gazetteer) -> list[Found]:
+    """ "the US Securities and Exchange Commission" beside "the SEC": one body, named
+    without its country when the article also names it so, in full or by initials."""
+    others = {f.name for f in found if f.cls == ORGANIZATION}
+    out = []
+    for f in found:
+        span = doc[f.start : f.end]
+        size = country_prefix(span, gaz) if f.cls == ORGANIZATION else 0
+        if size:
+            rest = span[size:].text
+            initials = "".join(w[0] for w in rest.split() if w[0].isupper())
+            if rest in others or initials in others:
+                f = Found(f.start, f.end, f.cls, rest, f.rule)
+        out.append(f)
+    return out
 
 
 def clubs_and_firms(found: list[Found], doc: Doc, gaz: Gazetteer) -> list[Found]:
@@ -340,6 +375,47 @@ def one_sense_per_article(found: list[Found], doc: Doc) -> list[Found]:
         ):
             f = Found(f.start, f.end, PERSON, f.name, f.rule + ":surname")
         out.append(f)
+    return _vote(out, doc, surnames)
+
+
+_VOTING = (PERSON, ORGANIZATION, PLACE, EVENT, AGREEMENT)
+
+
+def _vote(found: list[Found], doc: Doc, surnames: set[str]) -> list[Found]:
+    """One class for every mention of a name in an article, by weighted vote.
+
+    spaCy's small model gives one name different labels in one article
+    ("Auschwitz" a place, then a person, then an organisation). Each mention
+    votes for its class: a rule's finding (a club by its title, an outlet,
+    an event) counts twice, NER once, and a lone word NER took for a person
+    0.4, unless the article gives it a person's full name or an honorific
+    ("Mr Kennedy"). A tie goes to the first mention. Countries are left as
+    the gazetteer says.
+    """
+    groups: dict[str, list[int]] = {}
+    for n, f in enumerate(found):
+        if f.cls in _VOTING:
+            groups.setdefault(f.name.casefold(), []).append(n)
+    honorifics = word_set("entities", "person", "honorifics")
+    out = list(found)
+    for members in groups.values():
+        if len({found[n].cls for n in members}) < 2:
+            continue
+        votes: dict[str, float] = {}
+        for n in members:
+            f = found[n]
+            weight = 1.0 if f.rule.startswith("ner") and ":" not in f.rule[4:] else 2.0
+            lone_person = f.cls == PERSON and f.end - f.start == 1
+            before = doc[f.start - 1].lower_.rstrip(".") if f.start > 0 else ""
+            if lone_person and doc[f.start].text not in surnames and before not in honorifics:
+                weight = 0.4
+            votes[f.cls] = votes.get(f.cls, 0.0) + weight
+        first = found[members[0]].cls
+        best = max(votes, key=lambda c: (votes[c], c == first))
+        for n in members:
+            f = found[n]
+            if f.cls != best:
+                out[n] = Found(f.start, f.end, best, f.name, f.rule + ":vote")
     return out
 
 

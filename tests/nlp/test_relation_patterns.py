@@ -71,3 +71,19 @@ def test_two_clubs_joined_by_ner_are_two_names(run):
 def test_a_plural_party_is_an_organisation_not_a_person(run):
     ex = run("The Lib Dems are soft on crime, the minister said.")
     assert {(m.text, m.cls) for m in ex.mentions} >= {("Lib Dems", "Organization")}
+
+
+def test_an_organisation_named_for_its_country_is_based_there(run):
+    ex = run("The US Federal Trade Commission fined the firm. The FTC said it had lied.")
+    got = _facts(ex)
+    assert ("Federal Trade Commission", "schema:location", "United States", "Asserted") in got
+
+
+def test_his_home_in_a_place_is_the_subjects_home(run):
+    got = _facts(run("Veteran singer Tom Hale has died at his home in Cornwall."))
+    assert ("Tom Hale", "schema:homeLocation", "Cornwall", "Asserted") in got
+
+
+def test_a_building_then_its_city_lies_in_the_city(run):
+    got = _facts(run("A service will be held at the Usher Hall, Edinburgh, on Sunday."))
+    assert ("Usher Hall", "schema:containedInPlace", "Edinburgh", "Asserted") in got

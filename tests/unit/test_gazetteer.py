@@ -68,3 +68,13 @@ def test_capitals_and_cities():
     assert g.city_in("Lyon", "FRA") is True
     assert g.city_in("Lyon", "DEU") is False
     assert g.city_in("Nowhereville", "FRA") is None
+
+
+@pytest.mark.parametrize("name", ["Hong Kong", "Gibraltar", "Puerto Rico", "Greenland"])
+def test_territories_are_no_countries(name):
+    assert gazetteer().country(name) is None
+
+
+def test_sovereign_states_stay_countries():
+    assert gazetteer().country("Taiwan") is not None
+    assert gazetteer().country("France") is not None

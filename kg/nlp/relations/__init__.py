@@ -51,7 +51,13 @@ from kg.nlp.relations.events import at_event, attend, event_location, named_plac
 from kg.nlp.relations.jobs import club_possessive, leader, person_of, works
 from kg.nlp.relations.orgs import founder, member, office, parent
 from kg.nlp.relations.people import from_place, home, killed, meet, speaking_in, visit
-from kg.nlp.relations.places import contained, gazetteer_contained, org_appos, org_location
+from kg.nlp.relations.places import (
+    contained,
+    gazetteer_contained,
+    national_org,
+    org_appos,
+    org_location,
+)
 from kg.records import Relation
 
 __all__ = ["find_relations", "fits", "parse_when"]
@@ -140,4 +146,5 @@ _MENTION_RULES = (
     club_possessive,
     from_place,
     org_appos,
+    national_org,
 )

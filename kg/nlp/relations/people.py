@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from spacy.tokens import Token
 
 from kg.nlp.coref import Arg
@@ -131,6 +133,19 @@ def meet(tok: Token, ctx: Ctx) -> None:
 # --- schema:homeLocation -------------------------------------------------------------------
 
 
+def _own_home(ctx: Ctx, home_noun: Token) -> list[Arg]:
+    """ "X died at his home in Y": "his" is the subject of the clause the home is in."""
+    if not any(c.dep_ == "poss" and c.lower_ in ("his", "her") for c in home_noun.children):
+        return []
+    verb = home_noun.head
+    while verb.pos_ not in ("VERB", "AUX") and verb.head.i != verb.i:
+        verb = verb.head
+    subj = controller(verb)
+    # "Veteran comedian Cyril Fletcher has died …": the subject noun's apposition names him.
+    people = typed(ctx, subj, PERSON) or typed_all(ctx, kids(subj, "appos") if subj else [], PERSON)
+    return [replace(a, via="pronoun") for a in people]
+
+
 def home(tok: Token, ctx: Ctx) -> None:
     lemma = lemma_of(tok)
     if tok.pos_ == "VERB" and lemma in rule_words("home", "verbs") and not is_passive(tok):
@@ -168,7 +183,7 @@ def home(tok: Token, ctx: Ctx) -> None:
     elif tok.pos_ == "NOUN" and lemma in rule_words("home", "nouns"):
         if lemma == "home":
             owner = possessor(tok)
-            people = typed(ctx, owner, PERSON) if owner is not None else []
+            people = typed(ctx, owner, PERSON) if owner is not None else _own_home(ctx, tok)
             places = typed_all(ctx, pobjs(tok, ["in"]), PLACE, COUNTRY)
         else:
             places = typed_all(ctx, pobjs(tok, ["of"]) + kids(tok, "compound"), PLACE, COUNTRY)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from spacy.tokens import Span, Token
 
 from kg.nlp.coref import Arg
-from kg.nlp.entities import Found
+from kg.nlp.entities import Found, country_prefix
 from kg.nlp.relations.core import Ctx, rule_number, rule_words, typed
 from kg.nlp.relations.parse import kids, lemma_of, named_tokens, pobjs, subject_child
 from kg.records import COUNTRY, ORGANIZATION, PLACE
@@ -95,9 +95,11 @@ def _org_near(ctx: Ctx, noun: Token) -> list[Arg]:
 def _city_check(ctx: Ctx, city: Found, area: Found) -> bool | None:
     """True or False when the gazetteer knows; None when "A, B" may be city and region."""
     if area.cls != COUNTRY:
-        # "Houston, Texas": a known city, then a name that is no city.
+        # "Houston, Texas": a known city, then a name that is no city; "Westminster
+        # Hall, London": a name that is no city (a building, a district), then a city.
         known = bool(ctx.gaz.countries_of_city(city.name))
-        return None if known and not ctx.gaz.countries_of_city(area.name) else False
+        area_city = bool(ctx.gaz.countries_of_city(area.name))
+        return None if known != area_city else False
     country = ctx.gaz.country(area.name, allow_code=True)
     return None if country is None else ctx.gaz.city_in(city.name, country.alpha3)
 
@@ -144,7 +146,10 @@ def _is_site(ctx: Ctx, f: Found) -> bool:
 def _looks_like_address(ctx: Ctx, first: Found, second: Found) -> bool:
     """ "in Plaisir, France," / "DAYTON, Ohio (AP)": a place phrase, not "the EU, Turkey"."""
     doc = ctx.doc
-    before = doc[first.start - 1] if first.start > doc[first.start].sent.start else None
+    sent_start = doc[first.start].sent.start
+    before = doc[first.start - 1] if first.start > sent_start else None
+    if before is not None and before.lower_ == "the" and before.i > sent_start:
+        before = doc[before.i - 1]  # "at the Usher Hall, Edinburgh"
     after = doc[second.end] if second.end < len(doc) else None
     if before is None:  # a dateline
         return after is not None and after.text in ("(", "-", "—", "_", ":")
@@ -245,3 +250,25 @@ def gazetteer_contained(sent: Span, ctx: Ctx) -> None:
             ctx.m.root(f),
             rule_number("contained", "gazetteer_base"),
         )
+
+
+def national_org(f: Found, ctx: Ctx) -> None:
+    """ "the US Securities and Exchange Commission", "UK Film Council": an organisation
+    whose name opens with a country's name is based there."""
+    if f.cls != ORGANIZATION:
+        return
+    size = country_prefix(ctx.doc[f.start : f.end], ctx.gaz)
+    if not size:
+        return
+    country = ctx.gaz.country(ctx.doc[f.start : f.start + size].text, allow_code=True)
+    if country is None:
+        return
+    place = Found(f.start, f.start + size, COUNTRY, country.name, "org-name")
+    ctx.emit_fact(
+        "org_location:name",
+        "schema:location",
+        ctx.m.arg(f),
+        ctx.introduce(place),
+        ctx.doc[f.start],
+        rule_number("org_location", "name_base", 0.8),
+    )
