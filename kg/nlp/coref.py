@@ -71,6 +71,7 @@ class Mentions:
         self._roots = {f: doc[f.start : f.end].root.i for f in self.entities}
         self._orgs = [f for f in self.entities if f.cls == ORGANIZATION]
         self._org_starts = [f.start for f in self._orgs]
+        self._persons = [f for f in self.entities if f.cls == PERSON]
         self.sources = self._news_sources()
         self.weak = self._weak_persons()
 
@@ -173,6 +174,10 @@ class Mentions:
             antecedent = tok.head  # "X, convicted of killing Y": X
         if tok.lower_ in _desc("pronouns") and tok.dep_ in ("nsubj", "nsubjpass"):
             return self.speaker(tok)
+        if (tok.lower_ in _desc("person_pronouns") and tok.tag_ == "PRP") or (
+            descriptions and _is_age_description(tok)
+        ):
+            return self.person_antecedent(tok)
         if antecedent is not None:
             if self.at(antecedent) is None and antecedent.dep_ == "appos":
                 antecedent = antecedent.head  # "X, the man who killed Y"
@@ -214,6 +219,32 @@ class Mentions:
                 ):
                     return Arg(found.name, found.cls, pronoun.i, "pronoun")
         return None
+
+    def person_antecedent(self, tok: Token) -> Arg | None:
+        """ "he", "she", "the 31-year-old": the one person the text can mean.
+
+        The persons named earlier in the sentence, or else in the sentence
+        before; only when exactly one person is there (a surname alone and
+        the full name ending in it count as one), never across a paragraph.
+        """
+        sent = tok.sent
+        here = [f for f in self._persons if sent.start <= f.start and f.end <= tok.i]
+        if not here and sent.start > 0:
+            prev = self.doc[sent.start - 1].sent
+            if "\n" in self.doc[sent.start - 1].whitespace_ or self.doc[sent.start - 1].is_space:
+                return None  # a new paragraph
+            here = [f for f in self._persons if prev.start <= f.start < prev.end]
+        here = [f for f in here if f not in self.weak]
+        people = {self.doc[f.end - 1].text: f for f in here}
+        if len(people) != 1:
+            return None
+        (found,) = people.values()
+        surname = self.doc[found.end - 1].text
+        full = [
+            f for f in self._persons if f.end - f.start > 1 and self.doc[f.end - 1].text == surname
+        ]
+        name = full[0].name if full and found.end - found.start == 1 else found.name
+        return Arg(name, PERSON, tok.i, "pronoun")
 
     def recent_org(self, before: int, *, sources: bool) -> Found | None:
         """The organisation a description refers back to.
@@ -281,3 +312,14 @@ class Mentions:
                 continue
             stack.extend(c for c in t.children if c.dep_ not in skip)
         return min(found, key=lambda p: p[0])[1] if found else None
+
+
+def _is_age_description(tok: Token) -> bool:
+    """ "the 31-year-old": a person named by age, with a definite article."""
+    return (
+        tok.lower_ == "old"
+        and tok.i >= 4
+        and tok.doc[tok.i - 1].text == "-"
+        and tok.doc[tok.i - 2].lower_ in ("year", "years")
+        and any(c.dep_ == "det" and c.lower_ == "the" for c in tok.children)
+    )

@@ -132,7 +132,11 @@ def past_marked(words: list[str]) -> bool:
 
 
 def _is_title_token(tok: Token) -> bool:
-    return tok.text == "-" or _norm(tok.text) in _title_words()
+    if tok.text == "-":
+        # Only a hyphen inside a word ("co-chairman"), not a dash between phrases.
+        doc = tok.doc
+        return not tok.whitespace_ and tok.i > 0 and not doc[tok.i - 1].whitespace_
+    return _norm(tok.text) in _title_words()
 
 
 def _is_modifier(tok: Token) -> bool:
@@ -172,20 +176,24 @@ def _org_target(found: Found | None, doc: Doc, gaz: Gazetteer, i: int) -> Found 
     if tok.ent_type_ == "NORP" and tok.is_title:
         # "Liberal Democrat spokesman X", "Tory leader Y": the party, named as a group.
         start = i
-        while (
-            start > 0
-            and doc[start - 1].tag_ == "NNP"
-            and doc[start - 1].dep_
-            in (
-                "amod",
-                "compound",
-            )
-        ):
+        while start > 0 and i - start < 2 and _party_word(doc[start - 1]):
             start -= 1
         span = doc[start : i + 1]
         if is_party_name(span, gaz):
             return Found(start, i + 1, ORGANIZATION, plural_group(span.text), "party")
     return None
+
+
+def _party_word(tok: Token) -> bool:
+    """A capitalised word that opens a party's name before NER's NORP ("Liberal Democrat")."""
+    return (
+        tok.is_title
+        and tok.tag_ in ("NNP", "JJ")
+        and tok.ent_type_ in ("", "NORP", "ORG")
+        and not tok.is_sent_start
+        or tok.ent_type_ == "NORP"
+        and tok.doc[tok.i + 1].ent_iob_ == "I"
+    )
 
 
 def find_titles(doc: Doc, entities: list[Found], gaz: Gazetteer) -> list[TitleFact]:
@@ -273,7 +281,7 @@ def _past_before(doc: Doc, i: int, sent_start: int, by_token: dict[int, Found]) 
         tok = doc[j]
         if _past_marker(tok):
             return True
-        if not (tok.text in ("-", *_POSS) or j in by_token):
+        if not (tok.text in ("-", *_POSS) or j in by_token or tok.tag_ == "NNP"):
             return False
         j -= 1
     return False

@@ -87,3 +87,22 @@ def test_his_home_in_a_place_is_the_subjects_home(run):
 def test_a_building_then_its_city_lies_in_the_city(run):
     got = _facts(run("A service will be held at the Usher Hall, Edinburgh, on Sunday."))
     assert ("Usher Hall", "schema:containedInPlace", "Edinburgh", "Asserted") in got
+
+
+def test_standing_against_is_opposing_but_playing_against_is_not(run):
+    got = _facts(run("The Green Party stood against the Iraq war from the start."))
+    assert ("Green Party", "kg:opposes", "Iraq war", "Asserted") in got
+    got = _facts(run("Rovers Athletic played against Leeds United on Saturday."))
+    assert not any(p == "kg:opposes" for _, p, _, _ in got)
+
+
+def test_he_is_the_one_person_of_the_sentence_before(run):
+    text = "Tom Hale was born in Leeds in 1950. He founded the Hale Trust in 2004."
+    got = _facts(run(text))
+    assert ("Hale Trust", "schema:founder", "Tom Hale", "Asserted") in got
+
+
+def test_he_with_two_people_before_is_nobody(run):
+    text = "Tom Hale met Ann Cole in Paris. He founded the Hale Trust in 2004."
+    got = _facts(run(text))
+    assert not any(p == "schema:founder" for _, p, _, _ in got)

@@ -113,7 +113,7 @@ _TOKEN_RULES: tuple[tuple[RuleFn, str, tuple[str, ...]], ...] = (
     (meet, "meet", ("verbs", "support_verbs", "nouns", "between_verbs", "words")),
     (partner, "partner", ("verbs", "upgrade_verbs", "with_nouns", "partner_nouns")),
     (party, "party", ("verbs", "nouns")),
-    (oppose, "oppose", ("verbs", "adjectives", "nouns")),
+    (oppose, "oppose", ("verbs", "adjectives", "nouns", "against_verbs")),
     (member, "member", ("verbs", "nouns", "member_heads")),
     (attend, "attend", ("verbs", "words")),
     (works, "works", ("verbs", "join_verbs", "hire_verbs")),

@@ -214,6 +214,11 @@ def oppose(tok: Token, ctx: Ctx) -> None:
                 for a in _targets(ctx, o, possessive_only=only)
             ]
         ctx.emit("oppose:verb", "kg:opposes", sources, targets, tok, explicit=True)
+    elif tok.pos_ == "VERB" and lemma in rule_words("oppose", "against_verbs"):
+        targets = [a for o in pobjs(tok, ["against"]) for a in _targets(ctx, o)]
+        if targets and not is_passive(tok):
+            sources = ctx.args(controller(tok))
+            ctx.emit("oppose:against", "kg:opposes", sources, targets, tok, explicit=True)
     elif tok.pos_ == "ADJ" and lemma in rule_words("oppose", "adjectives") and tok.dep_ == "acomp":
         targets = [a for o in pobjs(tok, ["to", "of"]) for a in _targets(ctx, o)]
         ctx.emit(
