@@ -173,7 +173,7 @@ class Mentions:
         elif tok.dep_ == "acl" and tok.tag_ in ("VBN", "VBG"):
             antecedent = tok.head  # "X, convicted of killing Y": X
         if tok.lower_ in _desc("pronouns") and tok.dep_ in ("nsubj", "nsubjpass"):
-            return self.speaker(tok)
+            return self.speaker(tok) or self.previous_subject(tok)
         if (tok.lower_ in _desc("person_pronouns") and tok.tag_ == "PRP") or (
             descriptions and _is_age_description(tok)
         ):
@@ -218,6 +218,38 @@ class Mentions:
                     and found not in self.weak
                 ):
                     return Arg(found.name, found.cls, pronoun.i, "pronoun")
+        return None
+
+    def previous_subject(self, pronoun: Token, depth: int = 0) -> Arg | None:
+        """ "Rank aims to … It also owns Deluxe Media": a main clause's "it" is the
+        organisation that was the subject of the sentence before, in the same paragraph,
+        when nothing else is named in between."""
+        head = pronoun.head
+        while head.dep_ == "conj" and head.head.i != head.i:
+            head = head.head
+        sent = pronoun.sent
+        if head.dep_ != "ROOT" or sent.start == 0:
+            return None
+        if any(
+            f.cls in (ORGANIZATION, COUNTRY)
+            for f in self.entities
+            if sent.start <= f.start < pronoun.i
+        ):
+            return None
+        last = self.doc[sent.start - 1]
+        if "\n" in last.whitespace_ or last.is_space:
+            return None  # a new paragraph
+        prev = last.sent
+        for c in prev.root.children:
+            if c.dep_ not in ("nsubj", "nsubjpass"):
+                continue
+            if c.lower_ in _desc("pronouns"):
+                # "It has diversified … It now owns …": the chain, a few sentences at most.
+                got = self.previous_subject(c, depth + 1) if depth < 2 else None
+            else:
+                got = self.one(c)
+            if got is not None and got.cls == ORGANIZATION:
+                return Arg(got.name, got.cls, pronoun.i, "pronoun")
         return None
 
     def person_antecedent(self, tok: Token) -> Arg | None:

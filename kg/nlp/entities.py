@@ -177,6 +177,30 @@ def _named_outlet_spans(doc: Doc) -> Iterator[Span]:
             yield from _proper_run(doc, names[-1])
 
 
+def _described_org_spans(doc: Doc) -> Iterator[Span]:
+    """Untagged proper names that the text introduces as companies: "energy giant Gazprom",
+    "Gazprom, the Russian gas giant"."""
+    kinds = word_set("relations", "org_location", "kinds")
+    for tok in doc:
+        if tok.tag_ != "NNP" or tok.ent_type_ in ("PERSON", "GPE", "LOC", "NORP"):
+            continue
+        if tok.i + 1 < len(doc) and doc[tok.i + 1].tag_ == "NNP" and doc[tok.i + 1].head == tok:
+            continue  # not the head of its name
+        before = doc[tok.i - 1] if tok.i > 0 else None
+        kind_before = (
+            before is not None
+            and before.is_lower
+            and before.lemma_.lower() in kinds
+            and before.dep_ == "compound"
+            and before.head == tok
+        )
+        kind_appos = any(
+            c.dep_ == "appos" and c.is_lower and c.lemma_.lower() in kinds for c in tok.children
+        )
+        if kind_before or kind_appos:
+            yield from _proper_run(doc, tok)
+
+
 def split_coordination(span: Span, gaz: Gazetteer) -> list[Span]:
     """ "Arsenal and Real Madrid" → two names; "Securities and Exchange Commission" stays one.
 
@@ -249,10 +273,29 @@ def _agreement_spans(doc: Doc) -> Iterator[Span]:
             yield doc[start : tok.i + 1]
 
 
+def _joined_ents(doc: Doc) -> list[Span]:
+    """NER's entities, with a name cut in two put back together ("Mecca" + "Bingo")."""
+    out: list[Span] = []
+    for ent in doc.ents:
+        prev = out[-1] if out else None
+        if (
+            prev is not None
+            and prev.end == ent.start
+            and prev.label_ == ent.label_
+            and ent.label_ in ("ORG", "GPE", "LOC", "FAC")
+            and not prev[-1].whitespace_.count("\n")
+            and all(t.tag_ == "NNP" for t in (prev[-1], ent[0]))
+        ):
+            out[-1] = Span(doc, prev.start, ent.end, label=ent.label)
+        else:
+            out.append(ent)
+    return out
+
+
 def find_entities(doc: Doc, gaz: Gazetteer) -> list[Found]:
     """Every entity mention of a doc, without overlaps (longer rule spans win)."""
     candidates: list[tuple[Span, str, str]] = []
-    for ent in doc.ents:
+    for ent in _joined_ents(doc):
         whole = _trim(_extend_formal_name(ent))
         if whole is None:
             continue
@@ -266,6 +309,10 @@ def find_entities(doc: Doc, gaz: Gazetteer) -> list[Found]:
         trimmed = _trim(span)
         if trimmed is not None and plausible_name(trimmed):
             candidates.append((trimmed, ORGANIZATION, "outlet"))
+    for span in _described_org_spans(doc):
+        trimmed = _trim(span)
+        if trimmed is not None and plausible_name(trimmed):
+            candidates.append((trimmed, ORGANIZATION, "described"))
     for span in _named_outlet_spans(doc):
         trimmed = _trim(span)
         if trimmed is not None and plausible_name(trimmed):
@@ -323,6 +370,7 @@ def clubs_and_firms(found: list[Found], doc: Doc, gaz: Gazetteer) -> list[Found]
     per article: every mention of that name becomes the organisation.
     """
     roles = word_set("titles", "club_roles")
+    kinds = word_set("relations", "org_location", "kinds")
     suffixes = {
         PLACE: word_set("entities", "organization", "club_suffixes"),
         PERSON: word_set("entities", "organization", "strong_club_suffixes"),
@@ -340,7 +388,9 @@ def clubs_and_firms(found: list[Found], doc: Doc, gaz: Gazetteer) -> list[Found]
             for g in found
         )
         known = bool(gaz.countries_of_city(f.name)) or gaz.country(f.name) is not None
-        if not known and (role or last.lower_ in suffixes[f.cls]):
+        # "the Mecca Bingo chain": a name no gazetteer knows, before a kind of business.
+        kind = nxt < len(doc) and doc[nxt].is_lower and doc[nxt].lemma_ in kinds
+        if not known and (role or kind or last.lower_ in suffixes[f.cls]):
             names.add(f.name)
     if not names:
         return found

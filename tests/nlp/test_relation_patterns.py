@@ -106,3 +106,39 @@ def test_he_with_two_people_before_is_nobody(run):
     text = "Tom Hale met Ann Cole in Paris. He founded the Hale Trust in 2004."
     got = _facts(run(text))
     assert not any(p == "schema:founder" for _, p, _, _ in got)
+
+
+@pytest.mark.parametrize(
+    ("text", "org", "country"),
+    [
+        ("Russian energy giant Gazprom raised its prices again.", "Gazprom", "Russia"),
+        ("Gazprom, the Russian gas giant, raised its prices again.", "Gazprom", "Russia"),
+        ("India's ONGC bought a stake in the field.", "ONGC", "India"),
+        ("Halvorsen was a leading Norwegian shipping company.", "Halvorsen", "Norway"),
+    ],
+)
+def test_where_a_company_is_from_how_it_is_introduced(run, text, org, country):
+    assert (org, "schema:location", country, "Asserted") in _facts(run(text))
+
+
+def test_a_town_club_possessive_is_no_location(run):
+    got = _facts(run("Arsenal's Robert Vale was injured in the second half."))
+    assert not any(p == "schema:location" for _, p, _, _ in got)
+
+
+def test_it_is_the_organisation_the_sentence_before_was_about(run):
+    text = "Tallis Group wants to grow. It also owns Brightwater Media, which makes films."
+    got = _facts(run(text))
+    assert ("Brightwater Media", "schema:parentOrganization", "Tallis Group", "Asserted") in got
+
+
+def test_it_after_a_paragraph_break_is_nobody(run):
+    text = "Tallis Group wants to grow.\n\nIt also owns Brightwater Media, which makes films."
+    got = _facts(run(text))
+    assert not any(p == "schema:parentOrganization" for _, p, _, _ in got)
+
+
+def test_owning_branded_outlets_owns_the_brand(run):
+    text = "Tallis Group is large. It now owns 30 Grange casinos and the Vesta Bingo chain."
+    got = _facts(run(text))
+    assert ("Vesta Bingo", "schema:parentOrganization", "Tallis Group", "Asserted") in got

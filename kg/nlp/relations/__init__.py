@@ -56,6 +56,7 @@ from kg.nlp.relations.places import (
     gazetteer_contained,
     national_org,
     org_appos,
+    org_described,
     org_location,
 )
 from kg.records import Relation
@@ -146,5 +147,6 @@ _MENTION_RULES = (
     club_possessive,
     from_place,
     org_appos,
+    org_described,
     national_org,
 )

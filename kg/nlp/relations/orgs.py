@@ -228,7 +228,19 @@ def parent(tok: Token, ctx: Ctx) -> None:
             unit = tok.head if tok.dep_ == "acl" else subject_child(tok, passive_ok=True)
             units, parents = typed(ctx, unit, org), typed(ctx, agent(tok), org)
         else:
-            units = typed_all(ctx, kids(tok, "dobj"), org)
+            objs = kids(tok, "dobj")
+            units = typed_all(ctx, objs, org)
+            if lemma in rule_words("parent", "own_verbs"):
+                # "owns 34 Grosvenor casinos": the brand named in the object's compound.
+                objs += [c for o in objs for c in kids(o, "conj", "appos")]
+                objs += [c for o in objs for c in kids(o, "conj") if c not in objs]
+                units += [
+                    a
+                    for o in objs
+                    if ctx.m.at(o) is None
+                    for c in kids(o, "compound")
+                    for a in typed(ctx, c, org)
+                ]
             parents = typed(ctx, controller(tok), org)
         ctx.emit("parent:buy", "schema:parentOrganization", units, parents, tok, explicit=True)
     elif tok.pos_ == "NOUN" and lemma in rule_words("parent", "buy_nouns"):

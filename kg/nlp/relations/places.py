@@ -66,18 +66,81 @@ def org_location(tok: Token, ctx: Ctx) -> None:
 
 
 def org_appos(f: Found, ctx: Ctx) -> None:
-    """ "Acme Holdings, a Hong Kong construction firm": where the company is based."""
+    """ "Acme Holdings, a Hong Kong construction firm", "Gazprom, the Russian gas giant":
+    where the company is based."""
     if f.cls != ORGANIZATION:
         return
     for noun in kids(ctx.m.root(f), "appos"):
         if ctx.m.at(noun) is not None or lemma_of(noun) not in rule_words("org_location", "kinds"):
             continue
-        places = [
-            ctx.m.arg(p)
-            for c in kids(noun, "compound", "nmod", "amod")
-            if (p := ctx.m.at(c)) is not None and p.cls in (PLACE, COUNTRY) and ctx.m.trusted(p)
-        ]
+        places = _places_modifying(ctx, noun)
         ctx.emit("org_location:appos", "schema:location", [ctx.m.arg(f)], places, noun, local=True)
+
+
+def _country_at(ctx: Ctx, tok: Token) -> Arg | None:
+    """The place a modifier names: a place mention ("Hong Kong"), or a nationality adjective
+    ("Russian"), which introduces its country."""
+    found = ctx.m.at(tok)
+    if found is not None:
+        return ctx.m.arg(found) if found.cls in (PLACE, COUNTRY) and ctx.m.trusted(found) else None
+    if not tok.is_title or tok.ent_type_ not in ("NORP", "GPE", ""):
+        return None
+    country = ctx.gaz.demonym(tok.text)
+    if country is None:
+        return None
+    return ctx.introduce(Found(tok.i, tok.i + 1, COUNTRY, country.name, "demonym"))
+
+
+def _places_modifying(ctx: Ctx, noun: Token) -> list[Arg]:
+    """Places named in a kind noun's modifiers: "a Hong Kong construction firm"."""
+    places = []
+    for c in kids(noun, "compound", "nmod", "amod"):
+        arg = _country_at(ctx, c)
+        if arg is None:
+            arg = next((a for g in kids(c, "compound") if (a := _country_at(ctx, g))), None)
+        if arg is not None:
+            places.append(arg)
+    return places
+
+
+def org_described(f: Found, ctx: Ctx) -> None:
+    """Where an organisation is, from how the text introduces it: "Russian energy giant
+    Gazprom", "India's ONGC", "the firm was a leading UK film producer"."""
+    if f.cls != ORGANIZATION:
+        return
+    doc = ctx.doc
+    kinds = rule_words("org_location", "kinds")
+    before = doc[f.start - 1] if f.start > 0 else None
+    # "India's ONGC": a country's own company (only a country, not a town's club).
+    if before is not None and before.text in ("'s", "’s") and f.start >= 2:
+        owner = ctx.m.at(f.start - 2)
+        if owner is not None and owner.cls == COUNTRY and ctx.m.trusted(owner):
+            ctx.emit(
+                "org_location:possessive",
+                "schema:location",
+                [ctx.m.arg(f)],
+                [ctx.m.arg(owner)],
+                doc[f.start],
+                local=True,
+            )
+        return
+    # "Russian energy giant Gazprom": a kind noun right before the name, a place before it.
+    if before is not None and before.is_lower and before.lemma_.lower() in kinds:
+        ctx.emit(
+            "org_location:kind",
+            "schema:location",
+            [ctx.m.arg(f)],
+            _places_modifying(ctx, before),
+            before,
+            local=True,
+        )
+    # "X is a leading UK film producer" (X named or described: "the firm").
+    root = ctx.m.root(f)
+    if root.dep_ == "nsubj" and root.head.lemma_ == "be":
+        for attr in kids(root.head, "attr"):
+            if attr.lemma_.lower() in kinds and ctx.m.at(attr) is None:
+                places = _places_modifying(ctx, attr)
+                ctx.emit("org_location:is", "schema:location", [ctx.m.arg(f)], places, attr)
 
 
 def _org_near(ctx: Ctx, noun: Token) -> list[Arg]:
