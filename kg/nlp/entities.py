@@ -172,9 +172,20 @@ def _named_outlet_spans(doc: Doc) -> Iterator[Span]:
     for tok in doc:
         if tok.lower_ not in nouns or not tok.is_lower:
             continue
-        names = [t for t in tok.lefts if t.dep_ == "compound" and t.tag_ == "NNP"]
+        names = [
+            t
+            for t in tok.lefts
+            if t.dep_ == "compound"
+            and t.is_title
+            # "Empire magazine's": a capitalised common word is a name before "'s" too
+            and (t.tag_ == "NNP" or not t.is_sent_start or _possessed(tok))
+        ]
         if names and names[-1].i == tok.i - 1 and names[-1].ent_type_ != "PERSON":
             yield from _proper_run(doc, names[-1])
+
+
+def _possessed(tok: Token) -> bool:
+    return tok.i + 1 < len(tok.doc) and tok.doc[tok.i + 1].text in ("'s", "’s")
 
 
 def _described_org_spans(doc: Doc) -> Iterator[Span]:

@@ -139,7 +139,7 @@ def _is_title_token(tok: Token) -> bool:
     return _norm(tok.text) in _title_words()
 
 
-def _is_modifier(tok: Token) -> bool:
+def is_title_modifier(tok: Token) -> bool:
     """A word that may open a title: a title word, or a field noun ("film", "reviews")."""
     if _is_title_token(tok):
         return True
@@ -220,7 +220,8 @@ def is_employed_leader(title: str) -> bool:
     return any(_norm(title).endswith(t) for t in word_set("titles", "employed_leader"))
 
 
-def _leads_place(title: str) -> bool:
+def leads_place(title: str) -> bool:
+    """Whether a leader title can head a country or a place ("mayor", not "chairman")."""
     return _norm(title) in word_set("titles", "place_leader")
 
 
@@ -234,7 +235,7 @@ def _title_before(
         and person.start - i < _MAX_WORDS
         and doc[i - 1].i not in by_token
         and "\n" not in doc[i - 1].whitespace_
-        and (_is_modifier(doc[i - 1]) or i == person.start and _is_title_token(doc[i - 1]))
+        and (is_title_modifier(doc[i - 1]) or i == person.start and _is_title_token(doc[i - 1]))
     ):
         i -= 1
     if i == person.start:
@@ -257,12 +258,7 @@ def _title_before(
         # "its UK chief executive": the office belongs to another organisation.
         if org is not None and org.start > sent_start and doc[org.start - 1].tag_ == "PRP$":
             org = None
-    if (
-        org is not None
-        and org.cls in (COUNTRY, PLACE)
-        and kind != WORKS
-        and not _leads_place(title)
-    ):
+    if org is not None and org.cls in (COUNTRY, PLACE) and kind != WORKS and not leads_place(title):
         org = None
     return TitleFact(person, title, kind, org, appositive=False, title_start=start, past=past)
 
@@ -307,7 +303,7 @@ def _title_after(
         k = ent.end
         if k < sent.end and doc[k].text in _POSS:
             org, i = ent, k + 1
-        elif k < sent.end and (_is_title_token(doc[k]) or _is_modifier(doc[k])):
+        elif k < sent.end and (_is_title_token(doc[k]) or is_title_modifier(doc[k])):
             org, i = ent, k
     elif i < sent.end:
         # "X, Liberal Democrat home affairs spokesman": NER marks only the last word.
@@ -322,7 +318,7 @@ def _title_after(
         i < sent.end
         and i - start < _MAX_WORDS
         and i not in by_token
-        and (_is_modifier(doc[i]) or _is_title_token(doc[i]))
+        and (is_title_modifier(doc[i]) or _is_title_token(doc[i]))
     ):
         i += 1
     # The title is the longest known title ending the run, with its modifiers.

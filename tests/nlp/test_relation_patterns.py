@@ -142,3 +142,35 @@ def test_owning_branded_outlets_owns_the_brand(run):
     text = "Tallis Group is large. It now owns 30 Grange casinos and the Vesta Bingo chain."
     got = _facts(run(text))
     assert ("Vesta Bingo", "schema:parentOrganization", "Tallis Group", "Asserted") in got
+
+
+def test_appointed_to_an_office_gives_the_title_and_the_employer(run):
+    got = _facts(run("Jo Park was appointed chief executive of Acme Freight last year."))
+    assert ("Jo Park", "schema:jobTitle", "chief executive", "Asserted") in got
+    assert ("Jo Park", "kg:leaderOf", "Acme Freight", "Asserted") in got
+
+
+def test_is_to_become_is_planned(run):
+    got = _facts(run("Jo Park is to become chief executive of Acme Freight."))
+    assert ("Jo Park", "kg:leaderOf", "Acme Freight", "Planned") in got
+    assert ("Jo Park", "kg:leaderOf", "Acme Freight", "Asserted") not in got
+
+
+def test_an_appointment_noun_gives_the_title(run):
+    got = _facts(run("Since Ann Vole's appointment as finance director in 2001, profits rose."))
+    assert ("Ann Vole", "schema:jobTitle", "finance director", "Asserted") in got
+
+
+def test_a_year_before_a_one_off_event_is_its_start(run):
+    got = _facts(run("The film is about the 1994 Rwandan genocide and its aftermath."))
+    assert ("Rwandan genocide", "schema:startDate", "1994", "Asserted") in got
+
+
+def test_joining_a_team_for_an_event_is_attending_it(run):
+    got = _facts(run("Tom Hale will join the team in Oslo for the Nordic Games."))
+    assert ("Nordic Games", "schema:attendee", "Tom Hale", "Planned") in got
+
+
+def test_a_capitalised_word_before_magazine_s_is_the_magazine(run):
+    got = _facts(run("Quasar magazine's news editor Lena Holt said the story was true."))
+    assert ("Lena Holt", "schema:worksFor", "Quasar", "Asserted") in got

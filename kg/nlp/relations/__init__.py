@@ -48,7 +48,7 @@ from kg.nlp.entities import Found
 from kg.nlp.relations.core import Ctx, dedupe, fits, rule_words
 from kg.nlp.relations.diplomacy import agreement, oppose, partner, party
 from kg.nlp.relations.events import at_event, attend, event_location, named_place, parse_when
-from kg.nlp.relations.jobs import club_possessive, leader, person_of, works
+from kg.nlp.relations.jobs import club_possessive, leader, person_of, role, works
 from kg.nlp.relations.orgs import founder, member, office, parent
 from kg.nlp.relations.people import from_place, home, killed, meet, speaking_in, visit
 from kg.nlp.relations.places import (
@@ -119,6 +119,7 @@ _TOKEN_RULES: tuple[tuple[RuleFn, str, tuple[str, ...]], ...] = (
     (attend, "attend", ("verbs", "words")),
     (works, "works", ("verbs", "join_verbs", "hire_verbs")),
     (leader, "leader", ("verbs",)),
+    (role, "role", ("verbs", "nouns")),
     (parent, "parent", ("nouns", "parent_nouns", "buy_verbs", "own_verbs", "buy_nouns")),
     (founder, "founder", ("verbs", "nouns")),
     (home, "home", ("verbs", "born", "nouns")),

@@ -15,7 +15,16 @@ from kg.nlp.entities import Found
 from kg.nlp.modality import Reading, assess, penalty
 from kg.nlp.relations.parse import edges_between, first_conjunct, kids, pobjs, possessor
 from kg.nlp.rules import load_rules, word_set
-from kg.records import COUNTRY, EVENT, ORGANIZATION, PLACE, Modality, Relation, dedupe_relations
+from kg.records import (
+    COUNTRY,
+    EVENT,
+    ORGANIZATION,
+    PERSON,
+    PLACE,
+    Modality,
+    Relation,
+    dedupe_relations,
+)
 from kg.vocab import KG, RELATIONS, SCHEMA
 
 _PREFIXES = {"kg": KG, "schema": SCHEMA}
@@ -174,6 +183,29 @@ class Ctx:
                 attributed_cls=reading.source.cls if reading.source else None,
                 rule=rule,
                 literal_datatype=datatype,
+            )
+        )
+
+    def emit_title(self, rule: str, person: Arg, title: str, trigger: Token) -> None:
+        """A person's job title (schema:jobTitle) read from a verb or noun ("was appointed
+        chief executive"), with the modality the trigger's clause gives it."""
+        if person.cls != PERSON:
+            return
+        reading = assess(trigger, self.m)
+        conf = rule_number(rule.split(":", 1)[0], "base", 0.8) - penalty(reading)
+        if person.via != "mention":
+            conf -= load_rules("relations")["confidence"]["indirect"]
+        self._add(
+            Relation(
+                person.name,
+                PERSON,
+                "schema:jobTitle",
+                title,
+                None,
+                _evidence(trigger),
+                modality=reading.modality,
+                confidence=_clamp(conf),
+                rule=rule,
             )
         )
 

@@ -41,6 +41,7 @@ def event_location(f: Found, ctx: Ctx) -> None:
         "event_location:noun", "schema:location", [event], places, root, explicit=True, local=True
     )
     _dates(ctx, event, root, root, local=True)
+    _year_before(ctx, f, event)
     verb = root.head
     if (
         root.dep_ in SUBJ
@@ -151,6 +152,19 @@ def _nearest_year(month: int, days: list[int], published: date | None) -> int | 
     )
 
 
+def _year_before(ctx: Ctx, f: Found, event: Arg) -> None:
+    """ "the 1994 Rwandan genocide": a year right before a one-off event's name."""
+    doc = ctx.doc
+    i = f.start - 1
+    if i < 0 or not re.fullmatch(r"(1[89]|20)\d\d", doc[i].text) or doc[i].head.i < f.start:
+        return
+    if lemma_of(doc[f.end - 1]) not in rule_words("dates", "heads"):
+        return
+    ctx.emit_literal(
+        "dates:gYear", "schema:startDate", event, doc[i].text, "gYear", doc[i], local=True
+    )
+
+
 def _dates(ctx: Ctx, event: Arg, head: Token, trigger: Token, *, local: bool = False) -> None:
     """ "the summit … on July 11-12": start and end dates of a one-off event.
 
@@ -200,9 +214,10 @@ def attend(tok: Token, ctx: Ctx) -> None:
         events = typed(ctx, subj, EVENT)
         people = ctx.args(agent(tok))
     else:
-        events = typed_all(
-            ctx, kids(tok, "dobj") + pobjs(tok, rule_words("attend", "verb_preps")), EVENT
-        )
+        preps = rule_words("attend", "verb_preps")
+        if lemma == "join":
+            preps = preps | rule_words("attend", "join_preps")
+        events = typed_all(ctx, kids(tok, "dobj") + pobjs(tok, preps), EVENT)
         people = ctx.args(controller(tok))
     ctx.emit("attend:verb", "schema:attendee", events, people, tok, explicit=True)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from spacy.tokens import Token
 
+from kg.nlp.coref import Arg
 from kg.nlp.entities import Found
 from kg.nlp.relations.core import Ctx, rule_number, rule_words, typed, typed_all
 from kg.nlp.relations.parse import (
@@ -14,9 +15,19 @@ from kg.nlp.relations.parse import (
     kids,
     lemma_of,
     pobjs,
+    possessor,
     subject_child,
 )
 from kg.nlp.relations.people import known_place
+from kg.nlp.titles import (
+    LEADER,
+    MEMBER,
+    WORKS,
+    is_employed_leader,
+    is_title_modifier,
+    leads_place,
+    match_title,
+)
 from kg.records import COUNTRY, ORGANIZATION, PERSON, PLACE
 
 # --- schema:worksFor, kg:leaderOf ----------------------------------------------------------
@@ -159,3 +170,58 @@ def club_possessive(f: Found, ctx: Ctx) -> None:
         base=rule_number("member", "possessive_base", 0.7),
         local=True,
     )
+
+
+# --- offices taken: "was appointed chief executive of Y", "X's appointment as chairman" ---
+
+
+def role(tok: Token, ctx: Ctx) -> None:
+    """A person given an office by a verb or a noun, with the office's title and holder."""
+    lemma = lemma_of(tok)
+    org_subject: list[Arg] = []
+    if tok.pos_ in ("VERB", "AUX") and lemma in rule_words("role", "verbs"):
+        titles = [c for c in tok.children if c.dep_ in ("oprd", "attr", "xcomp", "acomp")]
+        titles += pobjs(tok, ["as"])
+        if lemma in rule_words("role", "copular"):
+            people = typed(ctx, controller(tok), PERSON)
+        elif is_passive(tok):
+            people = typed(ctx, subject_child(tok, passive_ok=True), PERSON)
+        else:
+            people = typed_all(ctx, kids(tok, "dobj"), PERSON)
+            org_subject = typed(ctx, controller(tok), ORGANIZATION)
+    elif tok.pos_ == "NOUN" and lemma in rule_words("role", "nouns"):
+        owner = possessor(tok)
+        people = typed(ctx, owner, PERSON) if owner is not None else []
+        people = people or typed_all(ctx, pobjs(tok, ["of"]), PERSON)
+        titles = pobjs(tok, ["as"])
+    else:
+        return
+    for noun in titles:
+        start = noun.i
+        while start > 0 and noun.i - start < 4 and is_title_modifier(ctx.doc[start - 1]):
+            start -= 1  # the title's own modifiers, right before it ("deputy enforcement")
+        got = match_title([t.text for t in ctx.doc[start : noun.i + 1]])
+        if got is None or not people:
+            continue
+        kind, title, _ = got
+        org = possessor(noun)
+        orgs = typed(ctx, org, ORGANIZATION, COUNTRY, PLACE) if org is not None else []
+        orgs = orgs or typed_all(
+            ctx, pobjs(noun, ["of", "at", "for"]), ORGANIZATION, COUNTRY, PLACE
+        )
+        orgs = orgs or org_subject
+        for person in people:
+            ctx.emit_title("role:title", person, title, tok)
+        for predicate in _office_predicates(kind, title):
+            targets = [o for o in orgs if o.cls == ORGANIZATION or predicate == "kg:leaderOf"]
+            if predicate == "kg:leaderOf":
+                targets = [o for o in targets if o.cls == ORGANIZATION or leads_place(title)]
+            ctx.emit("role:" + kind, predicate, people, targets, tok, scope=[noun])
+
+
+def _office_predicates(kind: str, title: str) -> list[str]:
+    if kind == LEADER:
+        return ["kg:leaderOf", "schema:worksFor"] if is_employed_leader(title) else ["kg:leaderOf"]
+    if kind == MEMBER:
+        return ["schema:memberOf"]
+    return ["schema:worksFor"] if kind == WORKS else []
