@@ -45,6 +45,10 @@ def _trim(span: Span) -> Span | None:
         or doc[start].is_punct
         or doc[start].lower_ in honorifics
         and span.label_ == "PERSON"
+        # "Cinematographer John Mathieson": the job is no part of the name
+        or span.label_ == "PERSON"
+        and end - start > 2
+        and doc[start].lower_ in word_set("entities", "person", "job_words")
     ):
         start += 1
     while end > start and (
@@ -192,8 +196,9 @@ def _described_org_spans(doc: Doc) -> Iterator[Span]:
     """Untagged proper names that the text introduces as companies: "energy giant Gazprom",
     "Gazprom, the Russian gas giant"."""
     kinds = word_set("relations", "org_location", "kinds")
+    people = word_set("entities", "organization", "person_kinds")
     for tok in doc:
-        if tok.tag_ != "NNP" or tok.ent_type_ in ("PERSON", "GPE", "LOC", "NORP"):
+        if tok.tag_ != "NNP" or tok.ent_type_ in ("GPE", "LOC", "NORP"):
             continue
         if tok.i + 1 < len(doc) and doc[tok.i + 1].tag_ == "NNP" and doc[tok.i + 1].head == tok:
             continue  # not the head of its name
@@ -202,14 +207,96 @@ def _described_org_spans(doc: Doc) -> Iterator[Span]:
             before is not None
             and before.is_lower
             and before.lemma_.lower() in kinds
-            and before.dep_ == "compound"
+            and before.dep_ in ("compound", "amod", "nmod")
             and before.head == tok
+            and tok.ent_type_ != "PERSON"
         )
+        # "Air Shamrock, an airline owned by …": the apposition outweighs NER's "person".
         kind_appos = any(
-            c.dep_ == "appos" and c.is_lower and c.lemma_.lower() in kinds for c in tok.children
+            c.dep_ == "appos"
+            and c.is_lower
+            and c.lemma_.lower() in kinds
+            and c.lemma_.lower() not in people
+            # right after the name: "X, an airline …", not a phrase further on
+            and tok.i + 2 < len(doc)
+            and doc[tok.i + 1].text == ","
+            and c.left_edge.i == tok.i + 2
+            and c.left_edge.dep_ == "det"
+            for c in tok.children
         )
         if kind_before or kind_appos:
             yield from _proper_run(doc, tok)
+
+
+def _context_spans(doc: Doc, gaz: Gazetteer) -> Iterator[tuple[Span, str, str]]:
+    """Untagged names whose neighbours say what they are.
+
+    "Lord Rennard", "Ms Bowers": an honorific before a capitalised name is a
+    person; "cinematographer John Mathieson": a title before two or more
+    capitalised words is a person; "chief executive of Panlogic": an office
+    of a capitalised name is an organisation; "its Westfalen stadium",
+    "Gatwick airports": a name before a kind of place is a place.
+    """
+    place_kinds = word_set("entities", "place", "kinds")
+    from kg.nlp.titles import is_title_word  # titles imports this module
+
+    for tok in doc:
+        if not tok.is_title or tok.ent_type_ in ("ORG", "NORP", "DATE"):
+            continue
+        if tok.tag_ != "NNP" and (tok.tag_ != "NN" or tok.is_sent_start):
+            continue  # a proper noun, or a capitalised word the tagger took for a noun
+        prev = doc[tok.i - 1] if tok.i > 0 else None
+        if prev is None or prev.is_title and prev.tag_ == "NNP" and not _honorific(prev):
+            continue  # not the first word of the name
+        run = _run(doc, tok)
+        after = doc[run.end] if run.end < len(doc) else None
+        tagged = bool(tok.ent_type_)
+        if _honorific(prev) and not tagged:
+            yield run, PERSON, "honorific"
+        elif is_title_word(prev) and prev.is_lower and len(run) >= 2 and not tagged:
+            yield run, PERSON, "titled"
+        elif (
+            prev.lower_ in ("of", "at")
+            and prev.i > 0
+            and is_title_word(doc[prev.i - 1])
+            and tok.ent_type_ != "PERSON"
+            and not gaz.countries_of_city(run.text)
+            and gaz.country(run.text) is None
+        ):
+            yield run, ORGANIZATION, "office-of"
+        elif after is not None and after.is_lower and after.lemma_ in place_kinds:
+            whole = after.tag_ == "NN" and after.dep_ != "compound"
+            yield (doc[run.start : run.end + 1] if whole else run), PLACE, "place-kind"
+
+
+def _person_cue(tok: Token) -> bool:
+    """A word before a name that only a person takes: an honorific or a job title."""
+    from kg.nlp.titles import is_title_word  # titles imports this module
+
+    return _honorific(tok) or tok.is_lower and is_title_word(tok)
+
+
+def _honorific(tok: Token) -> bool:
+    return (
+        tok.is_title
+        and tok.lower_.rstrip(".") in word_set("entities", "person", "honorifics")
+        and tok.lower_ not in ("st", "st.")
+    )
+
+
+def _run(doc: Doc, tok: Token) -> Span:
+    """The capitalised proper nouns from ``tok`` on, on one line (at most four)."""
+    end = tok.i + 1
+    while (
+        end < len(doc)
+        and end - tok.i < 4
+        and doc[end].tag_ == "NNP"
+        and doc[end].is_title
+        and doc[end].ent_type_ in ("", tok.ent_type_)
+        and "\n" not in doc[end - 1].whitespace_
+    ):
+        end += 1
+    return doc[tok.i : end]
 
 
 def split_coordination(span: Span, gaz: Gazetteer) -> list[Span]:
@@ -320,6 +407,10 @@ def find_entities(doc: Doc, gaz: Gazetteer) -> list[Found]:
         trimmed = _trim(span)
         if trimmed is not None and plausible_name(trimmed):
             candidates.append((trimmed, ORGANIZATION, "outlet"))
+    for span, cls, rule in _context_spans(doc, gaz):
+        trimmed = _trim(span)
+        if trimmed is not None and plausible_name(trimmed):
+            candidates.append((trimmed, cls, rule))
     for span in _described_org_spans(doc):
         trimmed = _trim(span)
         if trimmed is not None and plausible_name(trimmed):
@@ -425,7 +516,13 @@ def one_sense_per_article(found: list[Found], doc: Doc) -> list[Found]:
     for f in found:
         if f.cls == ORGANIZATION and f.end - f.start == 1:
             org_counts[f.name] = org_counts.get(f.name, 0) + 1
-    surnames -= {name for name, n in org_counts.items() if n >= 3}
+    # … unless a title or an honorific stands before it somewhere ("music director Viotti").
+    titled = {
+        doc[f.start].text
+        for f in found
+        if f.end - f.start == 1 and f.start > 0 and _person_cue(doc[f.start - 1])
+    }
+    surnames -= {name for name, n in org_counts.items() if n >= 3} - titled
     out = []
     for f in found:
         if (
@@ -447,10 +544,10 @@ def _vote(found: list[Found], doc: Doc, surnames: set[str]) -> list[Found]:
 
     spaCy's small model gives one name different labels in one article
     ("Auschwitz" a place, then a person, then an organisation). Each mention
-    votes for its class: a rule's finding (a club by its title, an outlet,
-    an event) counts twice, NER once, and a lone word NER took for a person
-    0.4, unless the article gives it a person's full name or an honorific
-    ("Mr Kennedy"). A tie goes to the first mention. Countries are left as
+    votes for its class: a rule's finding (a club by its title, an event)
+    counts twice, NER and a news-source guess once; a lone word NER took for
+    a person 0.4, twice if the article names that person in full, once
+    after an honorific ("Mr Kennedy"). A tie goes to the first mention. Countries are left as
     the gazetteer says.
     """
     groups: dict[str, list[int]] = {}
@@ -465,10 +562,12 @@ def _vote(found: list[Found], doc: Doc, surnames: set[str]) -> list[Found]:
         votes: dict[str, float] = {}
         for n in members:
             f = found[n]
-            weight = 1.0 if f.rule.startswith("ner") and ":" not in f.rule[4:] else 2.0
+            weight = 1.0 if f.rule.startswith(("ner", "outlet")) and ":" not in f.rule[4:] else 2.0
             lone_person = f.cls == PERSON and f.end - f.start == 1
             before = doc[f.start - 1].lower_.rstrip(".") if f.start > 0 else ""
-            if lone_person and doc[f.start].text not in surnames and before not in honorifics:
+            if lone_person and doc[f.start].text in surnames:
+                weight = 2.0  # the surname of a person the article names in full
+            elif lone_person and before not in honorifics:
                 weight = 0.4
             votes[f.cls] = votes.get(f.cls, 0.0) + weight
         first = found[members[0]].cls
@@ -480,7 +579,15 @@ def _vote(found: list[Found], doc: Doc, surnames: set[str]) -> list[Found]:
     return out
 
 
-_RULE_RANK = {"event": 3, "agreement": 3, "outlet": 2, "named-outlet": 1}
+_RULE_RANK = {
+    "event": 3,
+    "agreement": 3,
+    "outlet": 2,
+    "named-outlet": 1,
+    "described": 1,
+    "office-of": 1,
+    "place-kind": 1,
+}
 
 
 def _resolve_overlaps(candidates: Iterable[tuple[Span, str, str]], gaz: Gazetteer) -> list[Found]:

@@ -131,6 +131,11 @@ def past_marked(words: list[str]) -> bool:
     return any(_norm(w) in word_set("titles", "past") for w in words)
 
 
+def is_title_word(tok: Token) -> bool:
+    """Whether a word can end a job title ("editor", "cinematographer")."""
+    return _norm(tok.text) in _titles()
+
+
 def _is_title_token(tok: Token) -> bool:
     if tok.text == "-":
         # Only a hyphen inside a word ("co-chairman"), not a dash between phrases.
@@ -203,9 +208,10 @@ def find_titles(doc: Doc, entities: list[Found], gaz: Gazetteer) -> list[TitleFa
     for person in entities:
         if person.cls != PERSON:
             continue
-        fact = _title_before(doc, person, by_token, gaz) or _title_after(doc, person, by_token, gaz)
-        if fact is not None:
-            facts.append(fact)
+        # "Rabbi X, founder of Y": a title on each side of the name says two things.
+        before = _title_before(doc, person, by_token, gaz)
+        after = _title_after(doc, person, by_token, gaz)
+        facts.extend(f for f in (before, after) if f is not None)
     return facts
 
 

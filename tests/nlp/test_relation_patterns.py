@@ -174,3 +174,33 @@ def test_joining_a_team_for_an_event_is_attending_it(run):
 def test_a_capitalised_word_before_magazine_s_is_the_magazine(run):
     got = _facts(run("Quasar magazine's news editor Lena Holt said the story was true."))
     assert ("Lena Holt", "schema:worksFor", "Quasar", "Asserted") in got
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "cls"),
+    [
+        ("Lord Pennick told reporters at the conference.", "Pennick", "Person"),
+        ("Cinematographer John Mathieu was also up for a prize.", "John Mathieu", "Person"),
+        ("The club will defer rent on its Kornfeld stadium.", "Kornfeld stadium", "Place"),
+        ("Travellers were checked at Heathrow and Lydd airports.", "Lydd", "Place"),
+        (
+            "Disney paid Air Kestrel, an airline owned by two directors.",
+            "Air Kestrel",
+            "Organization",
+        ),
+    ],
+)
+def test_names_typed_by_their_neighbours(run, text, name, cls):
+    assert (name, cls) in {(m.text, m.cls) for m in run(text).mentions}
+
+
+def test_an_office_of_a_name_makes_it_an_organisation(run):
+    got = _facts(run("The survey was run by Ada Moss, chief executive of Quorlix."))
+    assert ("Ada Moss", "kg:leaderOf", "Quorlix", "Asserted") in got
+
+
+def test_a_title_on_each_side_of_a_name(run):
+    text = "Rabbi Saul Amit, founder of the Kestrel Institute, said the gift was welcome."
+    got = _facts(run(text))
+    assert ("Saul Amit", "schema:jobTitle", "Rabbi", "Asserted") in got
+    assert ("Kestrel Institute", "schema:founder", "Saul Amit", "Asserted") in got
