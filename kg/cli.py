@@ -17,7 +17,14 @@ from kg import __version__
 from kg.errors import KgError
 from kg.pipeline import build as build_graphs
 from kg.pipeline import run as run_pipeline
-from kg.serialize import QuadLines, TripleLines, turtle_from_ntriples, write_atomic
+from kg.serialize import (
+    QuadLines,
+    TripleLines,
+    jsonld_from_ntriples,
+    trig_from_nquads,
+    turtle_from_ntriples,
+    write_atomic,
+)
 from kg.settings import DEFAULT_BASE, DEFAULT_MODEL, Settings
 from kg.validate import ValidationReport, validate_files
 
@@ -174,6 +181,33 @@ def _reject(outcome: ValidationReport, report: str | None, what: str) -> None:
     sys.exit(EXIT_NONCONFORMING)
 
 
+def output_path_problem(path: str) -> str | None:
+    """Why ``path`` cannot be written as an output file, or None if it can."""
+    from pathlib import Path
+
+    target = Path(path)
+    parent = target.parent
+    if target.is_dir():
+        return "is a folder; give a file name"
+    if not parent.exists():
+        return f"no such folder {str(parent)!r}"
+    if not parent.is_dir():
+        return f"{str(parent)!r} is not a folder"
+    if not os.access(parent, os.W_OK | os.X_OK):
+        return f"cannot write in folder {str(parent)!r} (permission denied)"
+    return None
+
+
+def check_output_paths(*paths: str | None) -> None:
+    """Refuse, before any work, output paths that cannot be written: one line, exit 2."""
+    for path in paths:
+        if path and path != "-":
+            problem = output_path_problem(path)
+            if problem:
+                click.echo(f"Error: {path}: {problem}", err=True)
+                sys.exit(EXIT_USAGE)
+
+
 def _report_failure(exc: KgError) -> None:
     click.echo(f"Error: {exc}", err=True)
 
@@ -192,10 +226,10 @@ def _emit_report(text: str, report: str | None) -> None:
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["turtle", "nt", "nquads"]),
+    type=click.Choice(["turtle", "nt", "nquads", "trig", "jsonld"]),
     default="turtle",
     show_default=True,
-    help="Turtle; sorted N-Triples; N-Quads, one graph per article.",
+    help="Turtle; sorted N-Triples; N-Quads or TriG, one graph per article; JSON-LD.",
 )
 @extraction_options
 @verbosity
@@ -215,6 +249,7 @@ def extract(
     The graph is validated against the shipped SHACL shapes before it is
     written; a graph that does not conform is written nowhere.
     """
+    check_output_paths(output, report)
     started = time.perf_counter()
     settings = Settings(base=base, model=model, validate=not no_validate, jobs=jobs)
     quiet = bool(click.get_current_context().meta.get("kg.quiet"))
@@ -225,7 +260,7 @@ def extract(
         click.echo(f"Error: no article could be read from {len(inputs)} input(s)", err=True)
         sys.exit(EXIT_INPUTS_FAILED)
     # Only what the output needs is kept: the set of triples, or the quads.
-    lines = QuadLines() if fmt == "nquads" else TripleLines()
+    lines = QuadLines() if fmt in ("nquads", "trig") else TripleLines()
     built = build_graphs(result, check=settings.validate, sink=lines.add)
     if built.report is not None:
         if not built.report.conforms:
@@ -234,10 +269,14 @@ def extract(
             _emit_report(built.report.text, report)
     if isinstance(lines, QuadLines):
         data = lines.nquads()
+        if fmt == "trig":
+            data = trig_from_nquads(data)
     else:
         data = lines.ntriples()
         if fmt == "turtle":
             data = turtle_from_ntriples(data)
+        elif fmt == "jsonld":
+            data = jsonld_from_ntriples(data)
     _write_output(data, output)
     if not quiet:
         click.echo(
@@ -250,7 +289,14 @@ def extract(
 
 
 @cli.command("validate", epilog=EXIT_CODES_HELP)
-@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, allow_dash=True))
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["turtle", "nt", "nquads", "trig", "jsonld"]),
+    help="Format of every FILE  [default: from the suffix: .ttl .nt .nq .trig .jsonld; "
+    "Turtle for -]",
+)
 @click.option(
     "--report",
     type=click.Path(dir_okay=False),
@@ -258,9 +304,11 @@ def extract(
 )
 @verbosity
 @handle_errors
-def validate_cmd(files: tuple[str, ...], report: str | None) -> None:
-    """Validate RDF files (Turtle, N-Triples, N-Quads) against kg's SHACL shapes."""
-    outcome = validate_files(list(files))
+def validate_cmd(files: tuple[str, ...], fmt: str | None, report: str | None) -> None:
+    """Validate RDF files (Turtle, N-Triples, N-Quads, TriG, JSON-LD; - for stdin)
+    against kg's SHACL shapes."""
+    check_output_paths(report)
+    outcome = validate_files(list(files), fmt)
     if outcome.conforms:
         click.echo(f"{len(files)} file(s) conform to the shapes", err=True)
         if report:
@@ -413,17 +461,19 @@ def load(files: tuple[str, ...], fmt: str | None, store_opts: dict[str, Any]) ->
     "params",
     multiple=True,
     metavar="NAME=VALUE",
-    help="Bind ?NAME to VALUE (repeatable): <IRI>, prefix:name with a kg prefix "
-    "(schema:Person), else a plain string. Never pasted into the query text.",
+    help="Bind any ?NAME of the query to VALUE (repeatable): <IRI>, prefix:name "
+    "(schema:Person), a number (0.8), a date (2020-01-19), true/false, "
+    '"text"@en, "2020"^^xsd:gYear, "quoted" for a string, else a plain string. '
+    "Sent as escaped terms, never pasted into the query text.",
 )
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["json", "csv", "tsv", "table"]),
+    type=click.Choice(["json", "csv", "tsv", "table", "markdown"]),
     default="json",
     show_default=True,
-    help="Format of SELECT and ASK results (SPARQL 1.1 JSON, CSV, TSV, or a table); "
-    "CONSTRUCT and DESCRIBE always give Turtle.",
+    help="Format of SELECT and ASK results (SPARQL 1.1 JSON, CSV, TSV, a table wrapped "
+    "to the terminal, or Markdown); CONSTRUCT and DESCRIBE always give Turtle.",
 )
 @store_options
 @verbosity
@@ -438,6 +488,8 @@ def query(
 ) -> None:
     """Run a read-only SPARQL query: QUERY is the text, - for stdin, or @FILE.rq.
 
+    Saved query names are matched without regard to case.
+
     The default graph is the merge of every named graph (one graph per
     article), and the kg:, schema:, skos:, prov:, rdf:, rdfs:, xsd:, owl:
     and sh: prefixes are predeclared. Updates are refused. With --endpoint
@@ -445,7 +497,15 @@ def query(
     triple once per graph that holds it, so write SELECT DISTINCT there, as
     the saved queries do.
     """
-    from kg.query import parse_param, read_query, render_result, saved_queries, saved_query, table
+    from kg.query import (
+        bind_params,
+        parse_param,
+        read_query,
+        render_result,
+        saved_queries,
+        saved_query,
+        table,
+    )
     from kg.store import open_store
 
     if list_saved:
@@ -455,9 +515,9 @@ def query(
     if (sparql is None) == (saved is None):
         raise click.UsageError("give a QUERY or --saved NAME (or --list)")
     text = saved_query(saved).text if saved else read_query(sparql or "")
-    bindings = dict(parse_param(p) for p in params)
+    text = bind_params(text, dict(parse_param(p) for p in params))
     with open_store(read_only=True, **store_opts) as store:
-        result = store.query(text, bindings)
+        result = store.query(text)
     _write_output(render_result(result, fmt))
 
 
@@ -506,6 +566,7 @@ def export(output: str, fmt: str, store_opts: dict[str, Any]) -> None:
     """Dump the whole store, graph by graph."""
     from kg.store import open_store
 
+    check_output_paths(output)
     with open_store(read_only=True, **store_opts) as store:
         data = store.export(fmt)
     _write_output(data, output)
@@ -534,6 +595,7 @@ def ingest(
     from kg.pipeline import ingest as run_ingest
     from kg.store import open_store
 
+    check_output_paths(report)
     started = time.perf_counter()
     settings = Settings(base=base, model=model, validate=not no_validate, jobs=jobs)
     quiet = bool(click.get_current_context().meta.get("kg.quiet"))

@@ -11,7 +11,9 @@ import csv
 import io
 import json
 import re
+import shutil
 import sys
+import textwrap
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib.resources import files
@@ -27,7 +29,9 @@ __all__ = [
     "QueryResult",
     "SavedQuery",
     "Term",
+    "bind_params",
     "compact",
+    "markdown_table",
     "parse_param",
     "read_query",
     "render_result",
@@ -38,7 +42,7 @@ __all__ = [
     "values_clause",
 ]
 
-RESULT_FORMATS = ("json", "csv", "tsv", "table")
+RESULT_FORMATS = ("json", "csv", "tsv", "table", "markdown")
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 
@@ -132,22 +136,141 @@ class QueryResult:
         return [row[name].value if name in row else None for row in self.rows]
 
 
-def parse_param(text: str) -> tuple[str, Term]:
-    """``name=value`` from ``--param`` → (variable name, term).
+XSD = "http://www.w3.org/2001/XMLSchema#"
+_INTEGER = re.compile(r"[+-]?\d+\Z")
+_DECIMAL = re.compile(r"[+-]?(?:\d+\.\d*|\.\d+)\Z")
+_DOUBLE = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)[eE][+-]?\d+\Z")
+_DATE = re.compile(r"-?\d{4}-\d\d-\d\d(?:Z|[+-]\d\d:\d\d)?\Z")
+_DATETIME = re.compile(r"-?\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:\d\d)?\Z")
+_LITERAL = re.compile(
+    r'"(?P<text>.*)"(?:@(?P<lang>[A-Za-z]+(?:-[A-Za-z0-9]+)*)|\^\^(?P<dt>\S+))?\Z', re.S
+)
 
-    ``<iri>`` and ``prefix:name`` (with a CONTRACT.md prefix, e.g.
-    ``schema:Person``) give an IRI; anything else is a plain string.
+
+def parse_value(value: str) -> Term:
+    """A ``--param`` value as an RDF term, typed the way SPARQL would read it.
+
+    ``<iri>`` and ``prefix:name`` (a CONTRACT.md prefix) are IRIs; ``42`` an
+    xsd:integer, ``0.8`` an xsd:decimal, ``1e3`` an xsd:double, ``true`` /
+    ``false`` xsd:boolean, ``2020-01-19`` an xsd:date,
+    ``2020-01-19T10:00:00Z`` an xsd:dateTime; ``"text"@en`` a
+    language-tagged string, ``"2020"^^xsd:gYear`` a typed literal,
+    ``"0.8"`` the string; anything else a plain string.
     """
+    if value.startswith("<") and value.endswith(">"):
+        return Term.iri(value[1:-1])
+    quoted = _LITERAL.match(value)
+    if quoted:
+        text, lang, dt = quoted["text"], quoted["lang"], quoted["dt"]
+        if lang:
+            return Term("literal", text, lang=lang.lower())
+        if dt:
+            return Term("literal", text, datatype=_datatype(dt))
+        return Term("literal", text)
+    curie = _CURIE.match(value)
+    if curie and curie.group(1) in PREFIXES:
+        return Term("uri", PREFIXES[curie.group(1)] + curie.group(2))
+    for pattern, datatype in (
+        (_INTEGER, "integer"),
+        (_DECIMAL, "decimal"),
+        (_DOUBLE, "double"),
+        (_DATE, "date"),
+        (_DATETIME, "dateTime"),
+    ):
+        if pattern.match(value):
+            return Term("literal", value, datatype=XSD + datatype)
+    if value in ("true", "false"):
+        return Term("literal", value, datatype=XSD + "boolean")
+    return Term("literal", value)
+
+
+def _datatype(text: str) -> str:
+    if text.startswith("<") and text.endswith(">"):
+        return Term.iri(text[1:-1]).value
+    curie = _CURIE.match(text)
+    if curie and curie.group(1) in PREFIXES:
+        return PREFIXES[curie.group(1)] + curie.group(2)
+    raise QueryError(f"unknown datatype {text!r}: use <IRI> or a kg prefix (xsd:date)")
+
+
+def parse_param(text: str) -> tuple[str, Term]:
+    """``name=value`` from ``--param`` → (variable name, term); see :func:`parse_value`."""
     name, sep, value = text.partition("=")
     name = name.strip().lstrip("?$")
     if not sep or not _VARNAME.match(name):
         raise QueryError(f"--param {text!r}: expected NAME=VALUE with NAME a SPARQL variable name")
-    if value.startswith("<") and value.endswith(">"):
-        return name, Term.iri(value[1:-1])
-    curie = _CURIE.match(value)
-    if curie and curie.group(1) in PREFIXES:
-        return name, Term("uri", PREFIXES[curie.group(1)] + curie.group(2))
-    return name, Term("literal", value)
+    return name, parse_value(value)
+
+
+def _skip_token(text: str, i: int) -> int:
+    """The index after a comment, string or IRI starting at ``i`` (else ``i``)."""
+    c = text[i]
+    if c == "#":
+        end = text.find("\n", i)
+        return len(text) if end < 0 else end
+    if c in "\"'":
+        quote = text[i : i + 3] if text[i : i + 3] in ('"""', "'''") else c
+        j = i + len(quote)
+        while j < len(text):
+            if text[j] == "\\":
+                j += 2
+                continue
+            if text.startswith(quote, j):
+                return j + len(quote)
+            j += 1
+        return len(text)
+    if c == "<":
+        m = re.compile(r"<[^<>\"{}|^`\\\s]*>").match(text, i)
+        if m:
+            return m.end()
+    return i
+
+
+def _where_brace(sparql: str) -> int | None:
+    """Index of the ``{`` that opens the query's outermost WHERE group (None if none)."""
+    i, depth, seen_where, construct = 0, 0, False, False
+    while i < len(sparql):
+        j = _skip_token(sparql, i)
+        if j != i:
+            i = j
+            continue
+        c = sparql[i]
+        if c == "{":
+            if depth == 0 and (seen_where or not construct):
+                return i
+            depth += 1
+        elif c == "}":
+            depth -= 1
+        elif depth == 0 and c.isalpha() and (i == 0 or not sparql[i - 1].isalnum()):
+            word = re.match(r"[A-Za-z]+", sparql[i:])
+            keyword = word.group(0).upper() if word else ""
+            seen_where = seen_where or keyword == "WHERE"
+            construct = construct or keyword == "CONSTRUCT"
+            i += len(keyword) or 1
+            continue
+        i += 1
+    return None
+
+
+def bind_params(sparql: str, params: Mapping[str, Term]) -> str:
+    """``sparql`` with ``params`` bound: a VALUES block at the top of its WHERE group.
+
+    Any variable of the query can be bound (not only those it selects), and
+    the values are escaped terms, never pasted text. A FILTER of the group
+    sees them, which is what lets a saved query compare case-folded names.
+
+    Raises:
+        QueryError: a parameter whose variable the query does not use.
+    """
+    if not params:
+        return sparql
+    for name in params:
+        if not re.search(rf"[?$]{re.escape(name)}\b", sparql):
+            raise QueryError(f"--param {name}: the query has no ?{name}")
+    brace = _where_brace(sparql)
+    if brace is None:
+        return f"{sparql}\n{values_clause(params)}"
+    return f"{sparql[: brace + 1]}\n  {values_clause(params)}\n{sparql[brace + 1 :]}"
 
 
 def values_clause(params: Mapping[str, Term]) -> str:
@@ -202,10 +325,10 @@ def saved_queries() -> dict[str, SavedQuery]:
 
 def saved_query(name: str) -> SavedQuery:
     """One saved query by name."""
-    queries = saved_queries()
-    if name not in queries:
+    queries = {key.casefold(): q for key, q in saved_queries().items()}
+    if name.casefold() not in queries:
         raise QueryError(f"no saved query {name!r}; `kg query --list` shows them")
-    return queries[name]
+    return queries[name.casefold()]
 
 
 def compact(iri: str) -> str:
@@ -232,15 +355,42 @@ def _csv_value(term: Term | None) -> str:
     return f"_:{term.value}" if term.type == "bnode" else term.value
 
 
-def table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
-    """Columns padded to their widest cell, a rule under the header."""
+def table(header: Sequence[str], rows: Sequence[Sequence[str]], width: int | None = None) -> str:
+    """Columns padded to their widest cell, a rule under the header.
+
+    With ``width`` (the terminal's), the widest columns are narrowed until a
+    line fits and their cells wrap onto more lines, each at least
+    ``_MIN_COLUMN`` wide.
+    """
     widths = [max([len(h), *(len(r[i]) for r in rows)]) for i, h in enumerate(header)]
+    if width:
+        widths = _fit(widths, width)
     lines = [
         "  ".join(h.ljust(w) for h, w in zip(header, widths, strict=True)).rstrip(),
         "  ".join("-" * w for w in widths),
     ]
-    lines += ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in rows]
+    for r in rows:
+        cells = [textwrap.wrap(c, w) or [""] for c, w in zip(r, widths, strict=True)]
+        for i in range(max(len(c) for c in cells)):
+            parts = [
+                (c[i] if i < len(c) else "").ljust(w) for c, w in zip(cells, widths, strict=True)
+            ]
+            lines.append("  ".join(parts).rstrip())
     return "\n".join(lines) + "\n"
+
+
+_MIN_COLUMN = 12
+
+
+def _fit(widths: list[int], width: int) -> list[int]:
+    widths = list(widths)
+    gaps = 2 * (len(widths) - 1)
+    while sum(widths) + gaps > width:
+        widest = max(range(len(widths)), key=lambda i: widths[i])
+        if widths[widest] <= _MIN_COLUMN:
+            break
+        widths[widest] -= 1
+    return widths
 
 
 def render_result(result: QueryResult, fmt: str = "json") -> bytes:
@@ -273,7 +423,21 @@ def render_result(result: QueryResult, fmt: str = "json") -> bytes:
         lines += ["\t".join(row[n].n3() if n in row else "" for n in names) for row in result.rows]
         return ("\n".join(lines) + "\n").encode()
     rows = [[_display(row.get(n)) for n in names] for row in result.rows]
-    return table(names, rows).encode()
+    if fmt == "markdown":
+        return markdown_table(names, rows).encode()
+    return table(names, rows, width=shutil.get_terminal_size((120, 24)).columns).encode()
+
+
+def markdown_table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
+    """A GitHub-flavoured Markdown table; ``|`` in cells escaped."""
+
+    def cell(text: str) -> str:
+        return text.replace("\\", "\\\\").replace("|", "\\|")
+
+    lines = ["| " + " | ".join(cell(h) for h in header) + " |"]
+    lines.append("|" + "|".join(" --- " for _ in header) + "|")
+    lines += ["| " + " | ".join(cell(c) for c in r) + " |" for r in rows]
+    return "\n".join(lines) + "\n"
 
 
 _STATS_SECTIONS = (
