@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import logging
 import os
 import re
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any, TypeVar
 
 import click
@@ -622,36 +623,30 @@ def ingest(
     "--graph",
     "graph_files",
     multiple=True,
-    type=click.Path(dir_okay=False),
-    help="Explain from these RDF files instead of the store (repeatable).",
-)
-@click.option(
-    "--store",
-    "store_dir",
-    type=click.Path(file_okay=False),
-    help="Embedded store folder [default: $KG_STORE or ~/.local/share/kg/store].",
+    type=click.Path(dir_okay=False, allow_dash=True),
+    help="Explain from these RDF files (any format kg writes; - for stdin) instead of "
+    "the store (repeatable).",
 )
 @click.option(
     "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
 )
+@store_options
 @verbosity
 @handle_errors
-def explain(name: str, graph_files: tuple[str, ...], store_dir: str | None, fmt: str) -> None:
-    """Show the statements behind what the graph says about NAME (a label or alias):
-    each fact with its sentence, modality, confidence, article and source."""
+def explain(name: str, graph_files: tuple[str, ...], fmt: str, store_opts: dict[str, Any]) -> None:
+    """Show the statements behind what the graph says about NAME (a label or alias,
+    in any case): each fact with its sentence, modality, confidence, article and source."""
     import json
 
     from kg.explain import EXPLAIN_QUERY, NAME_QUERY, matching_labels
     from kg.explain import explain as explain_rows
 
-    rows_of = (
-        _query_rows_from_files(graph_files) if graph_files else _query_rows_from_store(store_dir)
-    )
-    labels = matching_labels(rows_of(NAME_QUERY), name)
-    if not labels:
-        click.echo(f"Error: no entity is called {name!r}", err=True)
-        sys.exit(EXIT_INPUTS_FAILED)
-    found = explain_rows(rows_of(EXPLAIN_QUERY), labels)
+    with _rows_source(graph_files, store_opts) as rows_of:
+        labels = matching_labels(rows_of(NAME_QUERY), name)
+        if not labels:
+            click.echo(f"Error: no entity is called {name!r}", err=True)
+            sys.exit(EXIT_INPUTS_FAILED)
+        found = explain_rows(rows_of(EXPLAIN_QUERY), labels)
     if fmt == "json":
         click.echo(json.dumps([_asdict(e) for e in found], indent=1, ensure_ascii=False))
         return
@@ -667,46 +662,36 @@ def _asdict(obj: Any) -> dict[str, Any]:
     return dataclasses.asdict(obj)
 
 
-def _query_rows_from_store(store_dir: str | None) -> Callable[[str], list[dict[str, str | None]]]:
-    from pathlib import Path
+Rows = Callable[[str], list[dict[str, str | None]]]
 
+
+@contextlib.contextmanager
+def _rows_source(graph_files: tuple[str, ...], store_opts: dict[str, Any]) -> Iterator[Rows]:
+    """A function from SPARQL to rows of plain values, over the files or the store."""
+    if graph_files:
+        from kg.formats import read_graph
+
+        graph = read_graph(graph_files)
+
+        def file_rows(query: str) -> list[dict[str, str | None]]:
+            result = graph.query(query)
+            names = [str(v) for v in result.vars or []]
+            return [{n: (str(r[n]) if r[n] is not None else None) for n in names} for r in result]
+
+        yield file_rows
+        return
     from kg.store import open_store
 
-    store = open_store(Path(store_dir) if store_dir else None, read_only=True)
+    with open_store(read_only=True, **store_opts) as store:
 
-    def rows(query: str) -> list[dict[str, str | None]]:
-        result = store.query(query)
-        return [
-            {
-                name: result_row[name].value if name in result_row else None
-                for name in result.variables
-            }
-            for result_row in result.rows
-        ]
+        def store_rows(query: str) -> list[dict[str, str | None]]:
+            result = store.query(query)
+            return [
+                {n: row[n].value if n in row else None for n in result.variables}
+                for row in result.rows
+            ]
 
-    return rows
-
-
-def _query_rows_from_files(files: tuple[str, ...]) -> Callable[[str], list[dict[str, str | None]]]:
-    from rdflib import Graph
-
-    from kg.errors import InputError
-    from kg.validate import FORMATS
-
-    graph = Graph()
-    for path in files:
-        fmt = FORMATS.get(path[path.rfind(".") :], "turtle")
-        try:
-            graph.parse(path, format=fmt)
-        except Exception as exc:  # rdflib raises many kinds for a bad file
-            raise InputError(path, f"cannot parse RDF: {str(exc).splitlines()[0]}") from exc
-
-    def rows(query: str) -> list[dict[str, str | None]]:
-        result = graph.query(query)
-        names = [str(v) for v in result.vars or []]
-        return [{n: (str(r[n]) if r[n] is not None else None) for n in names} for r in result]
-
-    return rows
+        yield store_rows
 
 
 def main() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -120,3 +121,25 @@ def test_report_path_of_ingest_and_validate_checked_first(
         assert result.exit_code == 2, argv
         assert result.stderr == f"Error: {bad}: no such folder '{bad.parent}'\n"
     assert not (tmp_path / "s").exists()
+
+
+@pytest.mark.parametrize("fmt", sorted(FORMATS))
+def test_explain_reads_every_format(written: dict[str, Path], fmt: str) -> None:
+    runner = CliRunner()
+    expected = runner.invoke(cli, ["explain", "Ola Berg", "--graph", str(written["turtle"])])
+    assert expected.exit_code == 0
+    assert "Ola Berg leaderOf Norway" in expected.stdout
+    result = runner.invoke(cli, ["explain", "OLA BERG", "--graph", str(written[fmt])])
+    assert (result.exit_code, result.stdout) == (0, expected.stdout)
+
+
+def test_explain_from_a_sparql_server(
+    written: dict[str, Path], start_oxigraph: Callable[..., str]
+) -> None:
+    endpoint = start_oxigraph()
+    runner = CliRunner()
+    loaded = runner.invoke(cli, ["load", str(written["nquads"]), "--endpoint", endpoint, "-q"])
+    assert loaded.exit_code == 0, loaded.output
+    expected = runner.invoke(cli, ["explain", "Ola Berg", "--graph", str(written["turtle"])])
+    result = runner.invoke(cli, ["explain", "ola berg", "--endpoint", endpoint])
+    assert (result.exit_code, result.stdout) == (0, expected.stdout)
