@@ -694,6 +694,92 @@ def _rows_source(graph_files: tuple[str, ...], store_opts: dict[str, Any]) -> It
         yield store_rows
 
 
+@cli.command(epilog=EXIT_CODES_HELP)
+@click.argument("inputs", nargs=-1)
+@click.option(
+    "--graph",
+    "graph_files",
+    multiple=True,
+    type=click.Path(dir_okay=False, allow_dash=True),
+    help="Report on these RDF files (any format kg writes) instead of the store (repeatable).",
+)
+@click.option(
+    "-o", "--output", default="-", show_default=True, help="Where to write the page; - for stdout."
+)
+@click.option("--title", default="kg report", show_default=True, help="The page's title.")
+@click.option(
+    "--base",
+    default=DEFAULT_BASE,
+    show_default=True,
+    callback=_check_base,
+    help="Base IRI, when INPUTS are articles.",
+)
+@click.option(
+    "--model", default=DEFAULT_MODEL, show_default=True, help="spaCy pipeline, for INPUTS."
+)
+@click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(min=1),
+    default=os.cpu_count() or 1,
+    show_default="all cores",
+    help="Worker processes for NLP, for INPUTS.",
+)
+@store_options
+@verbosity
+@handle_errors
+def report(
+    inputs: tuple[str, ...],
+    graph_files: tuple[str, ...],
+    output: str,
+    title: str,
+    base: str,
+    model: str,
+    jobs: int,
+    store_opts: dict[str, Any],
+) -> None:
+    """Write one self-contained HTML page about the graph: an index of articles and
+    entities; each article's text with its entities marked and its facts, each linked
+    to its sentence; each entity's facts and a picture of its neighbourhood.
+
+    From articles (INPUTS: files, folders, - for stdin; their full texts are shown),
+    from RDF files (--graph), or else from the store (which keeps no full text: the
+    sentences that facts quote are shown). No script, no network: the page opens
+    anywhere.
+    """
+    if inputs and graph_files:
+        raise click.UsageError("give articles (INPUTS) or --graph FILE, not both")
+    check_output_paths(output)
+    from kg.report import graph_from_store, report_html
+
+    texts: dict[str, str] | None = None
+    if inputs:
+        settings = Settings(base=base, model=model, validate=True, jobs=jobs)
+        result = run_pipeline(list(inputs), settings, on_error=_report_failure)
+        built = build_graphs(result, check=True)
+        if built.report is not None and not built.report.conforms:
+            _reject(built.report, None, "written")
+        from rdflib import Graph
+
+        from kg.serialize import merge_ntriples
+
+        graph = Graph().parse(data=merge_ntriples(built.graphs), format="nt")
+        texts = {a.identifier: a.text for a in result.articles}
+    elif graph_files:
+        from kg.formats import read_graph
+
+        graph = read_graph(graph_files)
+    else:
+        from kg.store import open_store
+
+        with open_store(read_only=True, **store_opts) as store:
+            graph = graph_from_store(store)
+    page = report_html(graph, texts, title)
+    _write_output(page.encode("utf-8"), output)
+    if not click.get_current_context().meta.get("kg.quiet") and output != "-":
+        click.echo(f"kg: report written to {output}", err=True)
+
+
 def main() -> None:
     """Console-script entry point."""
     cli(prog_name="kg")
