@@ -25,6 +25,7 @@ def _kg_logs_reach_caplog(monkeypatch: pytest.MonkeyPatch) -> None:
     # the CLI's handler (set by earlier CLI tests) stops kg's records at "kg"
     monkeypatch.setattr(logging.getLogger("kg"), "propagate", True)
 
+
 # file: (headline, date, publisher, authors, first words of the body)
 EXPECTED = {
     "bbc.com.52241221.html": (
