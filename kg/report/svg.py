@@ -25,7 +25,7 @@ COLOURS = {
     "Agreement": "#ffd166",
 }
 MAX_NEIGHBOURS = 16
-SIZE = 560
+SIZE = 640
 _SOLID = frozenset({"Asserted", "Reported", ""})
 
 
@@ -77,10 +77,19 @@ def _node(x: float, y: float, entity: Entity, r: float, centre: bool = False) ->
     colour = COLOURS.get(entity.cls, "#dddddd")
     weight = ' font-weight="bold"' if centre else ""
     label = escape(_short(entity.label, 30 if centre else 22))
+    # labels point away from the centre: above the nodes of the upper half, else below
+    middle = SIZE / 2
+    label_y = y - r - 5 if y < middle - 1 and not centre else y + r + 13
+    anchor = "middle"
+    if not centre and abs(y - middle) < SIZE / 6:  # beside the nodes at the sides
+        anchor = "start" if x > middle else "end"
+        label_y = y + 4
+        x = x + (r + 4 if x > middle else -(r + 4))
+    circle_x = x if centre or anchor == "middle" else x - (r + 4 if anchor == "start" else -(r + 4))
     return (
         f'<a href="#{entity.anchor}"><title>{escape(entity.label)} ({entity.cls})</title>'
-        f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{r}" fill="{colour}" stroke="#333"/>'
-        f'<text x="{x:.1f}" y="{y + r + 13:.1f}" text-anchor="middle" font-size="12"{weight}>'
+        f'<circle cx="{circle_x:.1f}" cy="{y:.1f}" r="{r}" fill="{colour}" stroke="#333"/>'
+        f'<text x="{x:.1f}" y="{label_y:.1f}" text-anchor="{anchor}" font-size="12"{weight}>'
         f"{label}</text></a>"
     )
 
@@ -90,7 +99,7 @@ def neighbourhood_svg(entity: Entity, facts: Sequence[Fact], entities: Mapping[s
     edges = neighbours(entity, facts, entities)
     shown, hidden = edges[:MAX_NEIGHBOURS], len(edges) - MAX_NEIGHBOURS
     centre = SIZE / 2
-    points = radial_layout(len(shown), SIZE / 2 - 80, centre) if shown else []
+    points = radial_layout(len(shown), SIZE / 2 - 150, centre) if shown else []
     parts = [
         f'<svg class="hood" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {SIZE} {SIZE}" '
         f'width="{SIZE}" height="{SIZE}" role="img" '
@@ -102,7 +111,8 @@ def neighbourhood_svg(entity: Entity, facts: Sequence[Fact], entities: Mapping[s
             f'<line x1="{centre}" y1="{centre}" x2="{x:.1f}" y2="{y:.1f}" '
             f'stroke="#777" stroke-width="1.5"{dash}/>'
         )
-        mx, my = (centre + x) / 2, (centre + y) / 2
+        # labels at three fifths of the way out, where the edges are apart
+        mx, my = centre + 0.6 * (x - centre), centre + 0.6 * (y - centre)
         text = escape(_short(", ".join(sorted(edge.properties)), 34))
         parts.append(
             f'<text x="{mx:.1f}" y="{my - 4:.1f}" text-anchor="middle" font-size="10" '
