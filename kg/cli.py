@@ -10,14 +10,12 @@ import re
 import sys
 import time
 from collections.abc import Callable, Iterator
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
 from kg import __version__
 from kg.errors import KgError
-from kg.pipeline import build as build_graphs
-from kg.pipeline import run as run_pipeline
 from kg.serialize import (
     QuadLines,
     TripleLines,
@@ -27,7 +25,12 @@ from kg.serialize import (
     write_atomic,
 )
 from kg.settings import DEFAULT_BASE, DEFAULT_MODEL, Settings
-from kg.validate import ValidationReport, validate_files
+
+if TYPE_CHECKING:
+    from kg.validate import ValidationReport
+
+# kg.pipeline (spaCy) and kg.validate (pySHACL) are imported by the commands
+# that need them, so that query, stats, export and explain start fast.
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -251,6 +254,9 @@ def extract(
     written; a graph that does not conform is written nowhere.
     """
     check_output_paths(output, report)
+    from kg.pipeline import build as build_graphs
+    from kg.pipeline import run as run_pipeline
+
     started = time.perf_counter()
     settings = Settings(base=base, model=model, validate=not no_validate, jobs=jobs)
     quiet = bool(click.get_current_context().meta.get("kg.quiet"))
@@ -309,6 +315,8 @@ def validate_cmd(files: tuple[str, ...], fmt: str | None, report: str | None) ->
     """Validate RDF files (Turtle, N-Triples, N-Quads, TriG, JSON-LD; - for stdin)
     against kg's SHACL shapes."""
     check_output_paths(report)
+    from kg.validate import validate_files
+
     outcome = validate_files(list(files), fmt)
     if outcome.conforms:
         click.echo(f"{len(files)} file(s) conform to the shapes", err=True)
@@ -754,6 +762,9 @@ def report(
 
     texts: dict[str, str] | None = None
     if inputs:
+        from kg.pipeline import build as build_graphs
+        from kg.pipeline import run as run_pipeline
+
         settings = Settings(base=base, model=model, validate=True, jobs=jobs)
         result = run_pipeline(list(inputs), settings, on_error=_report_failure)
         built = build_graphs(result, check=True)

@@ -143,3 +143,22 @@ def test_explain_from_a_sparql_server(
     expected = runner.invoke(cli, ["explain", "Ola Berg", "--graph", str(written["turtle"])])
     result = runner.invoke(cli, ["explain", "ola berg", "--endpoint", endpoint])
     assert (result.exit_code, result.stdout) == (0, expected.stdout)
+
+
+def test_commands_without_nlp_load_neither_spacy_nor_pyshacl(written: dict[str, Path]) -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from kg.cli import main\n"
+        "sys.argv = ['kg', 'explain', 'Ola Berg', '--graph', sys.argv[1]]\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "heavy = [m for m in ('spacy', 'pyshacl') if m in sys.modules]\n"
+        "print('loaded:', heavy, file=sys.stderr)\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code, str(written["turtle"])], capture_output=True, text=True
+    )
+    assert "Ola Berg leaderOf Norway" in out.stdout
+    assert out.stderr.strip().endswith("loaded: []")
