@@ -110,7 +110,10 @@ def _read_text(path: str) -> str:
     try:
         if path == STDIN:
             data = sys.stdin.buffer.read() if hasattr(sys.stdin, "buffer") else b""
-            return data.decode("utf-8") if data else sys.stdin.read()
+            text = data.decode("utf-8") if data else sys.stdin.read()
+            if not text.strip():
+                raise InputError("stdin", "empty input")
+            return text
         return Path(path).read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
         raise InputError(path, f"not UTF-8 text (byte {exc.start})") from exc

@@ -76,6 +76,8 @@ def test_validate_reads_stdin(written: dict[str, Path]) -> None:
     trig = written["trig"].read_text(encoding="utf-8")
     result = runner.invoke(cli, ["validate", "--format", "trig", "-"], input=trig)
     assert (result.exit_code, result.stderr) == (0, "1 file(s) conform to the shapes\n")
+    result = runner.invoke(cli, ["validate", "-"], input="")
+    assert (result.exit_code, result.stderr) == (1, "Error: stdin: empty input\n")
     result = runner.invoke(cli, ["validate", "-"], input="<http://a> <http://b> .")
     assert result.exit_code == 1
     assert result.stderr.startswith("Error: stdin: line 1: cannot parse as turtle")
