@@ -204,10 +204,11 @@ def run_query(store: Store, sparql: str, **params: str | Term) -> QueryResult:
     """Run a read-only query; ``sparql`` may be ``"--saved NAME"`` for a saved query.
 
     Keyword arguments bind any variable of the query; a string is read as
-    ``kg query --param`` reads it (``min="0.8"`` is a decimal, ``"<iri>"``
-    an IRI), a :class:`kg.query.Term` is taken as it is.
+    ``kg query --param`` reads it (:func:`kg.params.parse_value`: ``min="0.8"``
+    is a decimal, ``"<iri>"`` an IRI), a :class:`kg.query.Term` is taken as it is.
     """
-    from kg.query import Term, parse_value, saved_query
+    from kg.params import parse_value
+    from kg.query import Term, saved_query
 
     if sparql.startswith("--saved "):
         sparql = saved_query(sparql.removeprefix("--saved ").strip()).text

@@ -506,15 +506,8 @@ def query(
     triple once per graph that holds it, so write SELECT DISTINCT there, as
     the saved queries do.
     """
-    from kg.query import (
-        bind_params,
-        parse_param,
-        read_query,
-        render_result,
-        saved_queries,
-        saved_query,
-        table,
-    )
+    from kg.params import bind_params, parse_param
+    from kg.query import read_query, render_result, saved_queries, saved_query, table
     from kg.store import open_store
 
     if list_saved:

@@ -157,14 +157,14 @@ class Store(ABC):
         """Run a SELECT, ASK, CONSTRUCT or DESCRIBE query over the merge of the graphs.
 
         ``params`` bind any variable of the query to terms (a VALUES block
-        at the top of its WHERE group; see :func:`kg.query.bind_params`).
+        at the top of its WHERE group; see :func:`kg.params.bind_params`).
         The CONTRACT.md prefixes are predeclared.
 
         Raises:
             QueryError: bad syntax, an update, or a parameter the query lacks.
             StoreError: the store failed.
         """
-        from kg.query import bind_params
+        from kg.params import bind_params
 
         # Bound in the text as a VALUES block of escaped terms (kg.query), so
         # any variable can be bound and a FILTER sees it, on every store alike.

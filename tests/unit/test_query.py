@@ -5,16 +5,8 @@ from __future__ import annotations
 import pytest
 
 from kg.errors import QueryError
-from kg.query import (
-    XSD,
-    QueryResult,
-    Term,
-    bind_params,
-    parse_value,
-    render_result,
-    saved_query,
-    table,
-)
+from kg.params import bind_params, parse_value
+from kg.query import XSD, QueryResult, Term, render_result, saved_query, table
 
 
 @pytest.mark.parametrize(
