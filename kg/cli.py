@@ -2,24 +2,35 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import logging
 import os
 import re
 import sys
 import time
-from collections.abc import Callable
-from typing import Any, TypeVar
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
 from kg import __version__
 from kg.errors import KgError
-from kg.pipeline import build as build_graphs
-from kg.pipeline import run as run_pipeline
-from kg.serialize import QuadLines, TripleLines, turtle_from_ntriples, write_atomic
+from kg.serialize import (
+    QuadLines,
+    TripleLines,
+    jsonld_from_ntriples,
+    trig_from_nquads,
+    turtle_from_ntriples,
+    write_atomic,
+)
 from kg.settings import DEFAULT_BASE, DEFAULT_MODEL, Settings
-from kg.validate import ValidationReport, validate_files
+
+if TYPE_CHECKING:
+    from kg.validate import ValidationReport
+
+# kg.pipeline (spaCy) and kg.validate (pySHACL) are imported by the commands
+# that need them, so that query, stats, export and explain start fast.
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -174,6 +185,33 @@ def _reject(outcome: ValidationReport, report: str | None, what: str) -> None:
     sys.exit(EXIT_NONCONFORMING)
 
 
+def output_path_problem(path: str) -> str | None:
+    """Why ``path`` cannot be written as an output file, or None if it can."""
+    from pathlib import Path
+
+    target = Path(path)
+    parent = target.parent
+    if target.is_dir():
+        return "is a folder; give a file name"
+    if not parent.exists():
+        return f"no such folder {str(parent)!r}"
+    if not parent.is_dir():
+        return f"{str(parent)!r} is not a folder"
+    if not os.access(parent, os.W_OK | os.X_OK):
+        return f"cannot write in folder {str(parent)!r} (permission denied)"
+    return None
+
+
+def check_output_paths(*paths: str | None) -> None:
+    """Refuse, before any work, output paths that cannot be written: one line, exit 2."""
+    for path in paths:
+        if path and path != "-":
+            problem = output_path_problem(path)
+            if problem:
+                click.echo(f"Error: {path}: {problem}", err=True)
+                sys.exit(EXIT_USAGE)
+
+
 def _report_failure(exc: KgError) -> None:
     click.echo(f"Error: {exc}", err=True)
 
@@ -192,10 +230,10 @@ def _emit_report(text: str, report: str | None) -> None:
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["turtle", "nt", "nquads"]),
+    type=click.Choice(["turtle", "nt", "nquads", "trig", "jsonld"]),
     default="turtle",
     show_default=True,
-    help="Turtle; sorted N-Triples; N-Quads, one graph per article.",
+    help="Turtle; sorted N-Triples; N-Quads or TriG, one graph per article; JSON-LD.",
 )
 @extraction_options
 @verbosity
@@ -215,6 +253,10 @@ def extract(
     The graph is validated against the shipped SHACL shapes before it is
     written; a graph that does not conform is written nowhere.
     """
+    check_output_paths(output, report)
+    from kg.pipeline import build as build_graphs
+    from kg.pipeline import run as run_pipeline
+
     started = time.perf_counter()
     settings = Settings(base=base, model=model, validate=not no_validate, jobs=jobs)
     quiet = bool(click.get_current_context().meta.get("kg.quiet"))
@@ -225,7 +267,7 @@ def extract(
         click.echo(f"Error: no article could be read from {len(inputs)} input(s)", err=True)
         sys.exit(EXIT_INPUTS_FAILED)
     # Only what the output needs is kept: the set of triples, or the quads.
-    lines = QuadLines() if fmt == "nquads" else TripleLines()
+    lines = QuadLines() if fmt in ("nquads", "trig") else TripleLines()
     built = build_graphs(result, check=settings.validate, sink=lines.add)
     if built.report is not None:
         if not built.report.conforms:
@@ -234,10 +276,14 @@ def extract(
             _emit_report(built.report.text, report)
     if isinstance(lines, QuadLines):
         data = lines.nquads()
+        if fmt == "trig":
+            data = trig_from_nquads(data)
     else:
         data = lines.ntriples()
         if fmt == "turtle":
             data = turtle_from_ntriples(data)
+        elif fmt == "jsonld":
+            data = jsonld_from_ntriples(data)
     _write_output(data, output)
     if not quiet:
         click.echo(
@@ -250,7 +296,14 @@ def extract(
 
 
 @cli.command("validate", epilog=EXIT_CODES_HELP)
-@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, allow_dash=True))
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["turtle", "nt", "nquads", "trig", "jsonld"]),
+    help="Format of every FILE  [default: from the suffix: .ttl .nt .nq .trig .jsonld; "
+    "Turtle for -]",
+)
 @click.option(
     "--report",
     type=click.Path(dir_okay=False),
@@ -258,9 +311,13 @@ def extract(
 )
 @verbosity
 @handle_errors
-def validate_cmd(files: tuple[str, ...], report: str | None) -> None:
-    """Validate RDF files (Turtle, N-Triples, N-Quads) against kg's SHACL shapes."""
-    outcome = validate_files(list(files))
+def validate_cmd(files: tuple[str, ...], fmt: str | None, report: str | None) -> None:
+    """Validate RDF files (Turtle, N-Triples, N-Quads, TriG, JSON-LD; - for stdin)
+    against kg's SHACL shapes."""
+    check_output_paths(report)
+    from kg.validate import validate_files
+
+    outcome = validate_files(list(files), fmt)
     if outcome.conforms:
         click.echo(f"{len(files)} file(s) conform to the shapes", err=True)
         if report:
@@ -413,17 +470,19 @@ def load(files: tuple[str, ...], fmt: str | None, store_opts: dict[str, Any]) ->
     "params",
     multiple=True,
     metavar="NAME=VALUE",
-    help="Bind ?NAME to VALUE (repeatable): <IRI>, prefix:name with a kg prefix "
-    "(schema:Person), else a plain string. Never pasted into the query text.",
+    help="Bind any ?NAME of the query to VALUE (repeatable): <IRI>, prefix:name "
+    "(schema:Person), a number (0.8), a date (2020-01-19), true/false, "
+    '"text"@en, "2020"^^xsd:gYear, "quoted" for a string, else a plain string. '
+    "Sent as escaped terms, never pasted into the query text.",
 )
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["json", "csv", "tsv", "table"]),
+    type=click.Choice(["json", "csv", "tsv", "table", "markdown"]),
     default="json",
     show_default=True,
-    help="Format of SELECT and ASK results (SPARQL 1.1 JSON, CSV, TSV, or a table); "
-    "CONSTRUCT and DESCRIBE always give Turtle.",
+    help="Format of SELECT and ASK results (SPARQL 1.1 JSON, CSV, TSV, a table wrapped "
+    "to the terminal, or Markdown); CONSTRUCT and DESCRIBE always give Turtle.",
 )
 @store_options
 @verbosity
@@ -438,6 +497,8 @@ def query(
 ) -> None:
     """Run a read-only SPARQL query: QUERY is the text, - for stdin, or @FILE.rq.
 
+    Saved query names are matched without regard to case.
+
     The default graph is the merge of every named graph (one graph per
     article), and the kg:, schema:, skos:, prov:, rdf:, rdfs:, xsd:, owl:
     and sh: prefixes are predeclared. Updates are refused. With --endpoint
@@ -445,7 +506,8 @@ def query(
     triple once per graph that holds it, so write SELECT DISTINCT there, as
     the saved queries do.
     """
-    from kg.query import parse_param, read_query, render_result, saved_queries, saved_query, table
+    from kg.params import bind_params, parse_param
+    from kg.query import read_query, render_result, saved_queries, saved_query, table
     from kg.store import open_store
 
     if list_saved:
@@ -455,9 +517,9 @@ def query(
     if (sparql is None) == (saved is None):
         raise click.UsageError("give a QUERY or --saved NAME (or --list)")
     text = saved_query(saved).text if saved else read_query(sparql or "")
-    bindings = dict(parse_param(p) for p in params)
+    text = bind_params(text, dict(parse_param(p) for p in params))
     with open_store(read_only=True, **store_opts) as store:
-        result = store.query(text, bindings)
+        result = store.query(text)
     _write_output(render_result(result, fmt))
 
 
@@ -506,6 +568,7 @@ def export(output: str, fmt: str, store_opts: dict[str, Any]) -> None:
     """Dump the whole store, graph by graph."""
     from kg.store import open_store
 
+    check_output_paths(output)
     with open_store(read_only=True, **store_opts) as store:
         data = store.export(fmt)
     _write_output(data, output)
@@ -534,6 +597,7 @@ def ingest(
     from kg.pipeline import ingest as run_ingest
     from kg.store import open_store
 
+    check_output_paths(report)
     started = time.perf_counter()
     settings = Settings(base=base, model=model, validate=not no_validate, jobs=jobs)
     quiet = bool(click.get_current_context().meta.get("kg.quiet"))
@@ -560,36 +624,30 @@ def ingest(
     "--graph",
     "graph_files",
     multiple=True,
-    type=click.Path(dir_okay=False),
-    help="Explain from these RDF files instead of the store (repeatable).",
-)
-@click.option(
-    "--store",
-    "store_dir",
-    type=click.Path(file_okay=False),
-    help="Embedded store folder [default: $KG_STORE or ~/.local/share/kg/store].",
+    type=click.Path(dir_okay=False, allow_dash=True),
+    help="Explain from these RDF files (any format kg writes; - for stdin) instead of "
+    "the store (repeatable).",
 )
 @click.option(
     "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
 )
+@store_options
 @verbosity
 @handle_errors
-def explain(name: str, graph_files: tuple[str, ...], store_dir: str | None, fmt: str) -> None:
-    """Show the statements behind what the graph says about NAME (a label or alias):
-    each fact with its sentence, modality, confidence, article and source."""
+def explain(name: str, graph_files: tuple[str, ...], fmt: str, store_opts: dict[str, Any]) -> None:
+    """Show the statements behind what the graph says about NAME (a label or alias,
+    in any case): each fact with its sentence, modality, confidence, article and source."""
     import json
 
     from kg.explain import EXPLAIN_QUERY, NAME_QUERY, matching_labels
     from kg.explain import explain as explain_rows
 
-    rows_of = (
-        _query_rows_from_files(graph_files) if graph_files else _query_rows_from_store(store_dir)
-    )
-    labels = matching_labels(rows_of(NAME_QUERY), name)
-    if not labels:
-        click.echo(f"Error: no entity is called {name!r}", err=True)
-        sys.exit(EXIT_INPUTS_FAILED)
-    found = explain_rows(rows_of(EXPLAIN_QUERY), labels)
+    with _rows_source(graph_files, store_opts) as rows_of:
+        labels = matching_labels(rows_of(NAME_QUERY), name)
+        if not labels:
+            click.echo(f"Error: no entity is called {name!r}", err=True)
+            sys.exit(EXIT_INPUTS_FAILED)
+        found = explain_rows(rows_of(EXPLAIN_QUERY), labels)
     if fmt == "json":
         click.echo(json.dumps([_asdict(e) for e in found], indent=1, ensure_ascii=False))
         return
@@ -605,46 +663,125 @@ def _asdict(obj: Any) -> dict[str, Any]:
     return dataclasses.asdict(obj)
 
 
-def _query_rows_from_store(store_dir: str | None) -> Callable[[str], list[dict[str, str | None]]]:
-    from pathlib import Path
+Rows = Callable[[str], list[dict[str, str | None]]]
 
+
+@contextlib.contextmanager
+def _rows_source(graph_files: tuple[str, ...], store_opts: dict[str, Any]) -> Iterator[Rows]:
+    """A function from SPARQL to rows of plain values, over the files or the store."""
+    if graph_files:
+        from kg.formats import read_graph
+
+        graph = read_graph(graph_files)
+
+        def file_rows(query: str) -> list[dict[str, str | None]]:
+            result = graph.query(query)
+            names = [str(v) for v in result.vars or []]
+            return [{n: (str(r[n]) if r[n] is not None else None) for n in names} for r in result]
+
+        yield file_rows
+        return
     from kg.store import open_store
 
-    store = open_store(Path(store_dir) if store_dir else None, read_only=True)
+    with open_store(read_only=True, **store_opts) as store:
 
-    def rows(query: str) -> list[dict[str, str | None]]:
-        result = store.query(query)
-        return [
-            {
-                name: result_row[name].value if name in result_row else None
-                for name in result.variables
-            }
-            for result_row in result.rows
-        ]
+        def store_rows(query: str) -> list[dict[str, str | None]]:
+            result = store.query(query)
+            return [
+                {n: row[n].value if n in row else None for n in result.variables}
+                for row in result.rows
+            ]
 
-    return rows
+        yield store_rows
 
 
-def _query_rows_from_files(files: tuple[str, ...]) -> Callable[[str], list[dict[str, str | None]]]:
-    from rdflib import Graph
+@cli.command(epilog=EXIT_CODES_HELP)
+@click.argument("inputs", nargs=-1)
+@click.option(
+    "--graph",
+    "graph_files",
+    multiple=True,
+    type=click.Path(dir_okay=False, allow_dash=True),
+    help="Report on these RDF files (any format kg writes) instead of the store (repeatable).",
+)
+@click.option(
+    "-o", "--output", default="-", show_default=True, help="Where to write the page; - for stdout."
+)
+@click.option("--title", default="kg report", show_default=True, help="The page's title.")
+@click.option(
+    "--base",
+    default=DEFAULT_BASE,
+    show_default=True,
+    callback=_check_base,
+    help="Base IRI, when INPUTS are articles.",
+)
+@click.option(
+    "--model", default=DEFAULT_MODEL, show_default=True, help="spaCy pipeline, for INPUTS."
+)
+@click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(min=1),
+    default=os.cpu_count() or 1,
+    show_default="all cores",
+    help="Worker processes for NLP, for INPUTS.",
+)
+@store_options
+@verbosity
+@handle_errors
+def report(
+    inputs: tuple[str, ...],
+    graph_files: tuple[str, ...],
+    output: str,
+    title: str,
+    base: str,
+    model: str,
+    jobs: int,
+    store_opts: dict[str, Any],
+) -> None:
+    """Write one self-contained HTML page about the graph: an index of articles and
+    entities; each article's text with its entities marked and its facts, each linked
+    to its sentence; each entity's facts and a picture of its neighbourhood.
 
-    from kg.errors import InputError
-    from kg.validate import FORMATS
+    From articles (INPUTS: files, folders, - for stdin; their full texts are shown),
+    from RDF files (--graph), or else from the store (which keeps no full text: the
+    sentences that facts quote are shown). No script, no network: the page opens
+    anywhere.
+    """
+    if inputs and graph_files:
+        raise click.UsageError("give articles (INPUTS) or --graph FILE, not both")
+    check_output_paths(output)
+    from kg.report import graph_from_store, report_html
 
-    graph = Graph()
-    for path in files:
-        fmt = FORMATS.get(path[path.rfind(".") :], "turtle")
-        try:
-            graph.parse(path, format=fmt)
-        except Exception as exc:  # rdflib raises many kinds for a bad file
-            raise InputError(path, f"cannot parse RDF: {str(exc).splitlines()[0]}") from exc
+    texts: dict[str, str] | None = None
+    if inputs:
+        from kg.pipeline import build as build_graphs
+        from kg.pipeline import run as run_pipeline
 
-    def rows(query: str) -> list[dict[str, str | None]]:
-        result = graph.query(query)
-        names = [str(v) for v in result.vars or []]
-        return [{n: (str(r[n]) if r[n] is not None else None) for n in names} for r in result]
+        settings = Settings(base=base, model=model, validate=True, jobs=jobs)
+        result = run_pipeline(list(inputs), settings, on_error=_report_failure)
+        built = build_graphs(result, check=True)
+        if built.report is not None and not built.report.conforms:
+            _reject(built.report, None, "written")
+        from rdflib import Graph
 
-    return rows
+        from kg.serialize import merge_ntriples
+
+        graph = Graph().parse(data=merge_ntriples(built.graphs), format="nt")
+        texts = {a.identifier: a.text for a in result.articles}
+    elif graph_files:
+        from kg.formats import read_graph
+
+        graph = read_graph(graph_files)
+    else:
+        from kg.store import open_store
+
+        with open_store(read_only=True, **store_opts) as store:
+            graph = graph_from_store(store)
+    page = report_html(graph, texts, title)
+    _write_output(page.encode("utf-8"), output)
+    if not click.get_current_context().meta.get("kg.quiet") and output != "-":
+        click.echo(f"kg: report written to {output}", err=True)
 
 
 def main() -> None:

@@ -85,9 +85,20 @@ def _html_to_text(raw: str) -> str:
 
 
 def parse_html(raw: str, identifier: str, source: str) -> Article:
-    """An Article from an HTML page: trafilatura's main text and metadata, then the text rules."""
+    """An Article from an HTML page.
+
+    Metadata comes first from the page itself (its JSON-LD, meta tags and
+    byline: :mod:`kg.page`), then from trafilatura; the body is trafilatura's
+    main text, or the JSON-LD ``articleBody`` when that is much longer (the
+    extractor kept only a caption). A body very short for its page is
+    reported with a warning.
+    """
     import trafilatura  # slow to import; only HTML needs it
 
+    from kg.page import classify_names, page_rules, read_page
+
+    page = read_page(raw)
+    rules = page_rules()
     doc = trafilatura.bare_extraction(
         raw,
         with_metadata=True,
@@ -97,7 +108,9 @@ def parse_html(raw: str, identifier: str, source: str) -> Article:
         date_extraction_params={"extensive_search": False, "original_date": True},
     )
     text = (doc.text or "") if doc is not None else ""
-    title = (doc.title or "").strip() if doc is not None else ""
+    if page.body and len(page.body.split()) >= rules.jsonld_body_ratio * len(text.split()):
+        text = page.body
+    title = page.headline or ((doc.title or "").strip() if doc is not None else "")
     if title and text.strip():
         kept, furniture = split_furniture(text.splitlines())
         if kept and fold(kept[0]) == fold(title):
@@ -112,17 +125,45 @@ def parse_html(raw: str, identifier: str, source: str) -> Article:
         )
     else:
         article = parse_text(text if text.strip() else _html_to_text(raw), identifier, source)
-    meta: dict[str, Any] = {"content_hash": content_hash(raw)}
-    if doc is not None:
-        if doc.date:
-            meta["date_published"] = to_date(doc.date[:10]) or article.date_published
-        if doc.author:
-            meta["authors"] = unique_names(a.strip() for a in doc.author.split(";") if a.strip())
-        if doc.sitename:
-            meta["publisher"] = doc.sitename.strip()
-        if doc.url:
-            meta["url"] = doc.url
-    return replace(article, **meta)
+    publisher = page.publisher or (doc.sitename or "").strip() if doc is not None else None
+    publisher = page.publisher or publisher or article.publisher
+    authors, sources = list(page.authors), list(page.sources)
+    if not page.has_byline and doc is not None and doc.author:
+        people, outlets = classify_names(doc.author.split(";"), [publisher or ""])
+        authors, sources = people, outlets
+    meta: dict[str, Any] = {
+        "content_hash": content_hash(raw),
+        "headline": page.headline or article.headline,
+        "publisher": publisher or None,
+        "authors": unique_names(authors or article.authors),
+        "cited": unique_names([*article.cited, *sources], exclude=[publisher]),
+    }
+    when = page.date_published or (to_date(doc.date[:10]) if doc is not None and doc.date else None)
+    meta["date_published"] = when or article.date_published
+    url = page.url or (doc.url if doc is not None else None)
+    if url:
+        meta["url"] = url
+    article = replace(article, **meta)
+    _warn_if_short(article, raw, source)
+    return article
+
+
+def _warn_if_short(article: Article, raw: str, source: str) -> None:
+    from kg.page import page_rules
+
+    rules = page_rules()
+    body = len(article.text.split())
+    if not body or body >= rules.short_words:
+        return
+    page = len(_html_to_text(raw).split())
+    if page >= rules.page_ratio * body:
+        logger.warning(
+            "%s: only %d words of article text in a page of %d words; "
+            "the extractor may have missed the body",
+            source,
+            body,
+            page,
+        )
 
 
 # --------------------------------------------------------------------------

@@ -83,6 +83,11 @@ def _name_like(text: str, rules: TextRules) -> bool:
     return all(t[0].isupper() or t.lower() in rules.particles for t in tokens)
 
 
+def person_like(text: str) -> bool:
+    """Whether ``text`` reads as a person's name (2-5 capitalised words, no "Staff")."""
+    return _person_like(text, text_rules())
+
+
 def _person_like(text: str, rules: TextRules) -> bool:
     tokens = text.split()
     if not 2 <= len(tokens) <= 5 or any(t.lower() in rules.not_person for t in tokens):

@@ -11,7 +11,9 @@ import csv
 import io
 import json
 import re
+import shutil
 import sys
+import textwrap
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib.resources import files
@@ -28,24 +30,24 @@ __all__ = [
     "SavedQuery",
     "Term",
     "compact",
-    "parse_param",
+    "markdown_table",
     "read_query",
     "render_result",
     "render_stats",
     "saved_queries",
     "saved_query",
     "table",
-    "values_clause",
 ]
 
-RESULT_FORMATS = ("json", "csv", "tsv", "table")
+RESULT_FORMATS = ("json", "csv", "tsv", "table", "markdown")
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 
-_VARNAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
+XSD = "http://www.w3.org/2001/XMLSchema#"
+VARNAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 # Characters the IRIREF production forbids (besides controls and space).
 _BAD_IRI = re.compile(r'[\x00-\x20<>"{}|^`\\]')
-_CURIE = re.compile(r"([A-Za-z][A-Za-z0-9_-]*):([A-Za-z0-9_](?:[A-Za-z0-9_.-]*[A-Za-z0-9_-])?)\Z")
+CURIE = re.compile(r"([A-Za-z][A-Za-z0-9_-]*):([A-Za-z0-9_](?:[A-Za-z0-9_.-]*[A-Za-z0-9_-])?)\Z")
 _ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"}
 
 
@@ -132,33 +134,6 @@ class QueryResult:
         return [row[name].value if name in row else None for row in self.rows]
 
 
-def parse_param(text: str) -> tuple[str, Term]:
-    """``name=value`` from ``--param`` → (variable name, term).
-
-    ``<iri>`` and ``prefix:name`` (with a CONTRACT.md prefix, e.g.
-    ``schema:Person``) give an IRI; anything else is a plain string.
-    """
-    name, sep, value = text.partition("=")
-    name = name.strip().lstrip("?$")
-    if not sep or not _VARNAME.match(name):
-        raise QueryError(f"--param {text!r}: expected NAME=VALUE with NAME a SPARQL variable name")
-    if value.startswith("<") and value.endswith(">"):
-        return name, Term.iri(value[1:-1])
-    curie = _CURIE.match(value)
-    if curie and curie.group(1) in PREFIXES:
-        return name, Term("uri", PREFIXES[curie.group(1)] + curie.group(2))
-    return name, Term("literal", value)
-
-
-def values_clause(params: Mapping[str, Term]) -> str:
-    """A trailing ``VALUES`` clause binding ``params``, built from escaped terms."""
-    if not params:
-        return ""
-    names = " ".join(f"?{name}" for name in params)
-    row = " ".join(term.n3() for term in params.values())
-    return f"VALUES ({names}) {{ ({row}) }}"
-
-
 def read_query(arg: str) -> str:
     """The QUERY argument: SPARQL text, ``-`` for stdin, or ``@file.rq``."""
     if arg == "-":
@@ -202,16 +177,16 @@ def saved_queries() -> dict[str, SavedQuery]:
 
 def saved_query(name: str) -> SavedQuery:
     """One saved query by name."""
-    queries = saved_queries()
-    if name not in queries:
+    queries = {key.casefold(): q for key, q in saved_queries().items()}
+    if name.casefold() not in queries:
         raise QueryError(f"no saved query {name!r}; `kg query --list` shows them")
-    return queries[name]
+    return queries[name.casefold()]
 
 
 def compact(iri: str) -> str:
     """``https://schema.org/Person`` → ``schema:Person`` for the CONTRACT.md prefixes."""
     for prefix, namespace in PREFIXES.items():
-        if iri.startswith(namespace) and _CURIE.match(f"{prefix}:{iri[len(namespace) :]}"):
+        if iri.startswith(namespace) and CURIE.match(f"{prefix}:{iri[len(namespace) :]}"):
             return f"{prefix}:{iri[len(namespace) :]}"
     return iri
 
@@ -232,15 +207,42 @@ def _csv_value(term: Term | None) -> str:
     return f"_:{term.value}" if term.type == "bnode" else term.value
 
 
-def table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
-    """Columns padded to their widest cell, a rule under the header."""
+def table(header: Sequence[str], rows: Sequence[Sequence[str]], width: int | None = None) -> str:
+    """Columns padded to their widest cell, a rule under the header.
+
+    With ``width`` (the terminal's), the widest columns are narrowed until a
+    line fits and their cells wrap onto more lines, each at least
+    ``_MIN_COLUMN`` wide.
+    """
     widths = [max([len(h), *(len(r[i]) for r in rows)]) for i, h in enumerate(header)]
+    if width:
+        widths = _fit(widths, width)
     lines = [
         "  ".join(h.ljust(w) for h, w in zip(header, widths, strict=True)).rstrip(),
         "  ".join("-" * w for w in widths),
     ]
-    lines += ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in rows]
+    for r in rows:
+        cells = [textwrap.wrap(c, w) or [""] for c, w in zip(r, widths, strict=True)]
+        for i in range(max(len(c) for c in cells)):
+            parts = [
+                (c[i] if i < len(c) else "").ljust(w) for c, w in zip(cells, widths, strict=True)
+            ]
+            lines.append("  ".join(parts).rstrip())
     return "\n".join(lines) + "\n"
+
+
+_MIN_COLUMN = 12
+
+
+def _fit(widths: list[int], width: int) -> list[int]:
+    widths = list(widths)
+    gaps = 2 * (len(widths) - 1)
+    while sum(widths) + gaps > width:
+        widest = max(range(len(widths)), key=lambda i: widths[i])
+        if widths[widest] <= _MIN_COLUMN:
+            break
+        widths[widest] -= 1
+    return widths
 
 
 def render_result(result: QueryResult, fmt: str = "json") -> bytes:
@@ -273,7 +275,21 @@ def render_result(result: QueryResult, fmt: str = "json") -> bytes:
         lines += ["\t".join(row[n].n3() if n in row else "" for n in names) for row in result.rows]
         return ("\n".join(lines) + "\n").encode()
     rows = [[_display(row.get(n)) for n in names] for row in result.rows]
-    return table(names, rows).encode()
+    if fmt == "markdown":
+        return markdown_table(names, rows).encode()
+    return table(names, rows, width=shutil.get_terminal_size((120, 24)).columns).encode()
+
+
+def markdown_table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
+    """A GitHub-flavoured Markdown table; ``|`` in cells escaped."""
+
+    def cell(text: str) -> str:
+        return text.replace("\\", "\\\\").replace("|", "\\|")
+
+    lines = ["| " + " | ".join(cell(h) for h in header) + " |"]
+    lines.append("|" + "|".join(" --- " for _ in header) + "|")
+    lines += ["| " + " | ".join(cell(c) for c in r) + " |" for r in rows]
+    return "\n".join(lines) + "\n"
 
 
 _STATS_SECTIONS = (
@@ -304,3 +320,16 @@ def render_stats(doc: Mapping[str, Any]) -> str:
         )
         + "\n"
     )
+
+
+# Parameters live in kg.params (which imports Term from here); their names are
+# also offered here, as before, without an import cycle.
+_PARAMS = frozenset({"bind_params", "parse_param", "parse_value", "values_clause"})
+
+
+def __getattr__(name: str) -> Any:
+    if name in _PARAMS:
+        from kg import params
+
+        return getattr(params, name)
+    raise AttributeError(f"module 'kg.query' has no attribute {name!r}")

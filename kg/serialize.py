@@ -38,6 +38,30 @@ def turtle_from_ntriples(data: bytes) -> bytes:
     )
 
 
+def trig_from_nquads(data: bytes) -> bytes:
+    """Sorted N-Quads as TriG: one block per named graph, the contract's prefixes."""
+    used = {p: ns for p, ns in PREFIXES.items() if b"<" + ns.encode() in data}
+    quads = ox.parse(data, format=ox.RdfFormat.N_QUADS)
+    return ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes=used) if data else b""
+
+
+def jsonld_from_ntriples(data: bytes) -> bytes:
+    """Sorted N-Triples as expanded JSON-LD (no remote context: readable offline)."""
+    return _jsonld(ox.parse(data, format=ox.RdfFormat.N_TRIPLES))
+
+
+def jsonld_from_nquads(data: bytes) -> bytes:
+    """Sorted N-Quads as expanded JSON-LD, one ``@graph`` per named graph."""
+    return _jsonld(ox.parse(data, format=ox.RdfFormat.N_QUADS))
+
+
+def _jsonld(quads: Iterable[ox.Quad]) -> bytes:
+    import json
+
+    doc = json.loads(ox.serialize(quads, format=ox.RdfFormat.JSON_LD) or b"[]")
+    return (json.dumps(doc, indent=1, ensure_ascii=False) + "\n").encode()
+
+
 def _layout(line: bytes) -> bytes:
     if line.startswith(b"\t"):
         line = b"    " + line[1:]

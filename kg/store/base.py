@@ -156,16 +156,21 @@ class Store(ABC):
     def query(self, sparql: str, params: Mapping[str, Term] | None = None) -> QueryResult:
         """Run a SELECT, ASK, CONSTRUCT or DESCRIBE query over the merge of the graphs.
 
-        ``params`` bind variables to terms without touching the query text
-        (embedded: SEP-0007 substitution; remote: a trailing VALUES clause).
+        ``params`` bind any variable of the query to terms (a VALUES block
+        at the top of its WHERE group; see :func:`kg.params.bind_params`).
         The CONTRACT.md prefixes are predeclared.
 
         Raises:
-            QueryError: bad syntax, an update, or a parameter not selected.
+            QueryError: bad syntax, an update, or a parameter the query lacks.
             StoreError: the store failed.
         """
-        kind, _ = check_query(sparql, params)
-        return self._execute(sparql, kind, dict(params or {}))
+        from kg.params import bind_params
+
+        # Bound in the text as a VALUES block of escaped terms (kg.query), so
+        # any variable can be bound and a FILTER sees it, on every store alike.
+        sparql = bind_params(sparql, params or {})
+        kind, _ = check_query(sparql)
+        return self._execute(sparql, kind, {})
 
     def _count(self, sparql: str) -> dict[str, int]:
         result = self.query(sparql)

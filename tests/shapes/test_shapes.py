@@ -422,5 +422,5 @@ def test_validate_files_reports_the_line_of_an_ntriples_error(tmp_path: Path) ->
 def test_validate_files_rejects_missing_and_unknown_files(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="cannot read"):
         validate_files([tmp_path / "missing.ttl"])
-    with pytest.raises(InputError, match="unknown RDF format '.json'"):
-        validate_files([write(tmp_path / "x.json", "{}")])
+    with pytest.raises(InputError, match="unknown RDF format '.xml'"):
+        validate_files([write(tmp_path / "x.xml", "<rdf/>")])

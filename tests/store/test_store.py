@@ -418,9 +418,33 @@ def test_param_cannot_inject(loaded: Store) -> None:
     assert loaded.query(q, {"l": Term("literal", '") } #')}).rows == ()
 
 
-def test_param_must_be_selected(loaded: Store) -> None:
-    with pytest.raises(QueryError, match=r"^--param x: the query has no \?x in its SELECT"):
+def test_param_must_be_in_the_query(loaded: Store) -> None:
+    with pytest.raises(QueryError, match=r"^--param x: the query has no \?x$"):
         loaded.query("SELECT ?l WHERE { ?e rdfs:label ?l }", {"x": Term("literal", "1")})
+
+
+def test_params_bind_variables_not_selected_with_types(loaded: Store) -> None:
+    confident = "SELECT ?st WHERE { ?st kg:confidence ?c . FILTER(?c >= ?min) }"
+    assert len(loaded.query(confident, dict([parse_param("min=0.8")])).rows) == 11
+    assert len(loaded.query(confident, dict([parse_param("min=0.85")])).rows) == 7
+    assert len(loaded.query(confident, dict([parse_param("min=1")])).rows) == 0
+    dated = "SELECT ?a WHERE { ?a schema:datePublished ?d . FILTER(?d > ?after) }"
+    assert len(loaded.query(dated, dict([parse_param("after=2023-05-10")])).rows) == 1
+    assert len(loaded.query(dated, dict([parse_param("after=2023-05-01")])).rows) == 2
+    # a string is not a date: the comparison is an error, so no row
+    assert loaded.query(dated, dict([parse_param('after="2023-05-01"')])).rows == ()
+    typed = "SELECT ?a WHERE { ?a schema:datePublished ?d }"
+    assert len(loaded.query(typed, dict([parse_param('d="2023-05-04"^^xsd:date')])).rows) == 1
+    tagged = "SELECT ?x WHERE { BIND(LANG(?v) AS ?x) }"
+    assert values(loaded.query(tagged, dict([parse_param('v="Tokio"@de')]))) == [("de",)]
+
+
+def test_facts_about_ignores_case(loaded: Store) -> None:
+    exact = values(run_saved(loaded, "facts-about", entity="NATO"))
+    assert exact
+    assert values(run_saved(loaded, "facts-about", entity="nato")) == [
+        ("nato", *row[1:]) for row in exact
+    ]
 
 
 def test_params_in_ask_and_construct(loaded: Store) -> None:
