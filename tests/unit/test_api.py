@@ -41,7 +41,7 @@ def test_extract_texts_and_files_give_the_cli_graph(tmp_path: Path) -> None:
     src.write_text(ARTICLE, encoding="utf-8")
     from_file = kg.extract_files([src])
     assert from_text.serialize("turtle") == from_file.serialize("turtle")
-    assert from_text.statements == 5
+    assert from_text.statements == 6
     graph = from_text.graph
     assert len(list(graph.subjects(predicate=KG.leaderOf))) == 2
     for fmt in ("nt", "nquads", "trig", "jsonld"):
