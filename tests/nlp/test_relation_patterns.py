@@ -204,3 +204,14 @@ def test_a_title_on_each_side_of_a_name(run):
     got = _facts(run(text))
     assert ("Saul Amit", "schema:jobTitle", "Rabbi", "Asserted") in got
     assert ("Kestrel Institute", "schema:founder", "Saul Amit", "Asserted") in got
+
+
+def test_succeeding_someone_at_the_head_of_a_firm_is_planned_leadership(run):
+    got = _facts(run("Tom Hale is to succeed Ann Cole at the head of Acme Freight next year."))
+    assert ("Tom Hale", "kg:leaderOf", "Acme Freight", "Planned") in got
+    assert not any(p == "schema:jobTitle" and o == "head" for _, p, o, _ in got)
+
+
+def test_a_party_possessive_with_an_honorific_is_a_member(run):
+    got = _facts(run("Labour's Mr Kettering, who says he stands by his remarks, spoke."))
+    assert ("Kettering", "schema:memberOf", "Labour", "Asserted") in got

@@ -154,12 +154,23 @@ def person_of(f: Found, ctx: Ctx) -> None:
 def club_possessive(f: Found, ctx: Ctx) -> None:
     """ "Arsenal's Robert Vale", "Acme's Jo Park": the organisation's own person (memberOf)."""
     doc = ctx.doc
-    if f.cls != PERSON or f.start < 2 or doc[f.start - 1].text not in ("'s", "’s"):
+    start = f.start
+    # "Labour's Mr Livingstone": an honorific between is fine, and vouches for a surname.
+    honorific = start > 0 and doc[start - 1].lower_.rstrip(".") in rule_words("role", "honorifics")
+    if honorific:
+        start -= 1
+    if f.cls != PERSON or start < 2 or doc[start - 1].text not in ("'s", "’s"):
         return
-    owner = ctx.m.at(doc[f.start - 2])
-    if owner is None or owner.cls != ORGANIZATION or owner.end != f.start - 1:
+    owner = ctx.m.at(doc[start - 2])
+    if owner is None or owner.cls != ORGANIZATION or owner.end != start - 1:
         return
-    if f.end - f.start < 2 or f.end < len(doc) and doc[f.end].is_title and not doc[f.end].ent_type_:
+    if (
+        f.end - f.start < 2
+        and not honorific
+        or f.end < len(doc)
+        and doc[f.end].is_title
+        and not doc[f.end].ent_type_
+    ):
         return  # a full name, not "the EU's Humanitarian Aid Commissioner" taken for one
     ctx.emit(
         "member:possessive",
@@ -182,7 +193,9 @@ def role(tok: Token, ctx: Ctx) -> None:
     if tok.pos_ in ("VERB", "AUX") and lemma in rule_words("role", "verbs"):
         titles = [c for c in tok.children if c.dep_ in ("oprd", "attr", "xcomp", "acomp")]
         titles += pobjs(tok, ["as"])
-        if lemma in rule_words("role", "copular"):
+        # "to succeed X at the head of Renault": a head or helm is the leader's office.
+        titles += [o for o in pobjs(tok, ["at"]) if lemma_of(o) in rule_words("role", "helms")]
+        if lemma in rule_words("role", "copular") or lemma in rule_words("role", "successors"):
             people = typed(ctx, controller(tok), PERSON)
         elif is_passive(tok):
             people = typed(ctx, subject_child(tok, passive_ok=True), PERSON)
@@ -201,6 +214,8 @@ def role(tok: Token, ctx: Ctx) -> None:
         while start > 0 and noun.i - start < 4 and is_title_modifier(ctx.doc[start - 1]):
             start -= 1  # the title's own modifiers, right before it ("deputy enforcement")
         got = match_title([t.text for t in ctx.doc[start : noun.i + 1]])
+        if lemma_of(noun) in rule_words("role", "helms"):
+            got = (LEADER, "head", 0)
         if got is None or not people:
             continue
         kind, title, _ = got
@@ -210,7 +225,7 @@ def role(tok: Token, ctx: Ctx) -> None:
             ctx, pobjs(noun, ["of", "at", "for"]), ORGANIZATION, COUNTRY, PLACE
         )
         orgs = orgs or org_subject
-        for person in people:
+        for person in people if lemma_of(noun) not in rule_words("role", "helms") else []:
             ctx.emit_title("role:title", person, title, tok)
         for predicate in _office_predicates(kind, title):
             targets = [o for o in orgs if o.cls == ORGANIZATION or predicate == "kg:leaderOf"]
