@@ -12,7 +12,16 @@ from kg.gazetteer import gazetteer
 from kg.nlp import build_nlp
 from kg.nlp.entities import Found, find_entities
 from kg.nlp.relations import find_relations
-from kg.nlp.titles import FOUNDER, LEADER, MEMBER, WORKS, find_titles, is_employed_leader, is_party
+from kg.nlp.titles import (
+    FOUNDER,
+    LEADER,
+    MEMBER,
+    WORKS,
+    find_titles,
+    is_employed_leader,
+    is_party,
+    leads_place,
+)
 from kg.records import (
     COUNTRY,
     ORGANIZATION,
@@ -79,6 +88,7 @@ def title_relations(doc: Doc, entities: list[Found]) -> Iterator[tuple[Relation,
         if org.rule == "demonym":
             conf -= 0.05
         for predicate, subject, obj in _title_facts(fact.kind, person, org, fact.title):
+            home = predicate == "schema:homeLocation"
             yield (
                 Relation(
                     subject.name,
@@ -87,9 +97,9 @@ def title_relations(doc: Doc, entities: list[Found]) -> Iterator[tuple[Relation,
                     obj.name,
                     obj.cls,
                     evidence,
-                    modality=modality,
-                    confidence=round(conf, 2),
-                    rule=f"title:{fact.kind}",
+                    modality=Modality.ASSERTED if home else modality,
+                    confidence=round(conf - 0.1 if home else conf, 2),
+                    rule="title:nationality" if home else f"title:{fact.kind}",
                 ),
                 introduced,
             )
@@ -111,6 +121,8 @@ def _title_facts(
         yield "schema:memberOf", person, org
     elif kind == FOUNDER and org.cls == ORGANIZATION:
         yield "schema:founder", org, person
+    if org.rule == "demonym" and not (kind == LEADER and leads_place(title)):
+        yield "schema:homeLocation", person, org  # "British designer X" comes from the UK
 
 
 def extract_doc(doc: Doc, article: Article) -> Extraction:

@@ -215,3 +215,17 @@ def test_succeeding_someone_at_the_head_of_a_firm_is_planned_leadership(run):
 def test_a_party_possessive_with_an_honorific_is_a_member(run):
     got = _facts(run("Labour's Mr Kettering, who says he stands by his remarks, spoke."))
     assert ("Kettering", "schema:memberOf", "Labour", "Asserted") in got
+
+
+def test_a_nationality_before_a_job_is_where_the_person_comes_from(run):
+    got = _facts(run("Earlier British costume designer Ann Rowe won the prize."))
+    assert ("Ann Rowe", "schema:homeLocation", "United Kingdom", "Asserted") in got
+    got = _facts(run("French President Paul Lemaire objected to the plan."))
+    assert not any(p == "schema:homeLocation" for _, p, _, _ in got)
+
+
+def test_signing_for_a_team_is_joining_it(run):
+    got = _facts(run("Tom Hale has signed for Leeds United on a free transfer."))
+    assert ("Tom Hale", "schema:memberOf", "Leeds United", "Asserted") in got
+    got = _facts(run("Tom Hale signed a deal with Acme Freight on Monday."))
+    assert not any(p == "schema:memberOf" for _, p, _, _ in got)

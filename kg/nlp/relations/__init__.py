@@ -115,7 +115,7 @@ _TOKEN_RULES: tuple[tuple[RuleFn, str, tuple[str, ...]], ...] = (
     (partner, "partner", ("verbs", "upgrade_verbs", "with_nouns", "partner_nouns")),
     (party, "party", ("verbs", "nouns")),
     (oppose, "oppose", ("verbs", "adjectives", "nouns", "against_verbs")),
-    (member, "member", ("verbs", "nouns", "member_heads")),
+    (member, "member", ("verbs", "nouns", "member_heads", "sign_verbs")),
     (attend, "attend", ("verbs", "words")),
     (works, "works", ("verbs", "join_verbs", "hire_verbs")),
     (leader, "leader", ("verbs",)),

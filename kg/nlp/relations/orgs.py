@@ -139,6 +139,12 @@ def _non(noun: Token) -> bool:
 
 def member(tok: Token, ctx: Ctx) -> None:
     lemma = lemma_of(tok)
+    if tok.pos_ == "VERB" and lemma in rule_words("member", "sign_verbs") and not is_passive(tok):
+        # "X has signed for Leeds United": a player joins a team.
+        teams = typed_all(ctx, pobjs(tok, ["for"]), ORGANIZATION)
+        players = typed(ctx, controller(tok), PERSON)
+        ctx.emit("member:sign", "schema:memberOf", players, teams, tok, explicit=True)
+        return
     if tok.pos_ == "VERB" and lemma in rule_words("member", "verbs") and not is_passive(tok):
         orgs = [a for a in ctx.args(next(iter(kids(tok, "dobj")), None)) if a.cls == ORGANIZATION]
         if not orgs or pobjs(tok, ["as"]):
