@@ -15,6 +15,7 @@ from kg.records import AGREEMENT, COUNTRY, EVENT, ORGANIZATION, PERSON, PLACE
 _BAD_TEXT = re.compile(r"@|://|www\.|icon|\.(com|org|net)\b", re.IGNORECASE)
 _STRIP_TOKENS = {"the", "a", "an", "'s", "’s", "'", "’"}
 _TRAILING = {"and", "or", "&", "of", "for", "in", "at"}
+_SCORE = re.compile(r"\d+-\d+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,6 +61,11 @@ def _trim(span: Span) -> Span | None:
         end -= 1
     if end > start and doc[end - 1].text == ")" and "(" not in doc[start:end].text:
         end -= 1
+    # "Arsenal 2-1": a result, not part of the name (one token or three).
+    if end - start > 1 and _SCORE.fullmatch(doc[end - 1].text):
+        end -= 1
+    elif end - start > 3 and _SCORE.fullmatch(doc[end - 3 : end].text.replace(" ", "")):
+        end -= 3
     return doc[start:end] if end > start else None
 
 
@@ -248,6 +254,8 @@ def _context_spans(doc: Doc, gaz: Gazetteer) -> Iterator[tuple[Span, str, str]]:
         prev = doc[tok.i - 1] if tok.i > 0 else None
         if prev is None or prev.is_title and prev.tag_ == "NNP" and not _honorific(prev):
             continue  # not the first word of the name
+        if _honorific(tok):
+            continue  # "chief executive Mr Ebbers": the name starts after "Mr"
         run = _run(doc, tok)
         after = doc[run.end] if run.end < len(doc) else None
         tagged = bool(tok.ent_type_)

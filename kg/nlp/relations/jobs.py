@@ -172,6 +172,8 @@ def club_possessive(f: Found, ctx: Ctx) -> None:
         and not doc[f.end].ent_type_
     ):
         return  # a full name, not "the EU's Humanitarian Aid Commissioner" taken for one
+    if ctx.m.root(f).dep_ in ("compound", "amod", "nmod"):
+        return  # "Sony's Blu-ray Disc technology": a name used as a modifier is no person
     ctx.emit(
         "member:possessive",
         "schema:memberOf",
