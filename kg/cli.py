@@ -9,17 +9,20 @@ import re
 import sys
 import time
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
 from kg import __version__
 from kg.errors import KgError
-from kg.pipeline import build as build_graphs
-from kg.pipeline import run as run_pipeline
-from kg.serialize import QuadLines, TripleLines, turtle_from_ntriples, write_atomic
 from kg.settings import DEFAULT_BASE, DEFAULT_MODEL, Settings
-from kg.validate import ValidationReport, validate_files
+
+if TYPE_CHECKING:
+    from kg.validate import ValidationReport
+
+# spaCy, pySHACL and the pipeline are imported inside the commands that
+# extract or validate: `kg query`, `stats`, `export` and `explain` start
+# without them (tests/cli/test_startup.py).
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -179,6 +182,8 @@ def _report_failure(exc: KgError) -> None:
 
 
 def _emit_report(text: str, report: str | None) -> None:
+    from kg.serialize import write_atomic
+
     if report:
         write_atomic(report, text.encode("utf-8"))
     else:
@@ -215,6 +220,10 @@ def extract(
     The graph is validated against the shipped SHACL shapes before it is
     written; a graph that does not conform is written nowhere.
     """
+    from kg.pipeline import build as build_graphs
+    from kg.pipeline import run as run_pipeline
+    from kg.serialize import QuadLines, TripleLines, turtle_from_ntriples
+
     started = time.perf_counter()
     settings = Settings(base=base, model=model, validate=not no_validate, jobs=jobs)
     quiet = bool(click.get_current_context().meta.get("kg.quiet"))
@@ -260,6 +269,8 @@ def extract(
 @handle_errors
 def validate_cmd(files: tuple[str, ...], report: str | None) -> None:
     """Validate RDF files (Turtle, N-Triples, N-Quads) against kg's SHACL shapes."""
+    from kg.validate import validate_files
+
     outcome = validate_files(list(files))
     if outcome.conforms:
         click.echo(f"{len(files)} file(s) conform to the shapes", err=True)
@@ -351,6 +362,8 @@ def store_options(func: F) -> F:
 
 
 def _write_output(data: bytes, output: str = "-") -> None:
+    from kg.serialize import write_atomic
+
     if output == "-":
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
