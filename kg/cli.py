@@ -525,11 +525,15 @@ def export(output: str, fmt: str, store_opts: dict[str, Any]) -> None:
 
 
 @cli.command(epilog=EXIT_CODES_HELP)
+@click.option(
+    "--force", is_flag=True, help="Extract again articles whose text is already in the store."
+)
 @extraction_options
 @store_options
 @verbosity
 @handle_errors
 def ingest(
+    force: bool,
     inputs: tuple[str, ...],
     report: str | None,
     no_validate: bool,
@@ -540,9 +544,12 @@ def ingest(
 ) -> None:
     """Extract, validate and load articles into the store in one pass.
 
-    Each article goes into its own named graph (the article's IRI); articles
-    whose text is already in the store are skipped. A graph that does not
-    conform to the shapes is not loaded.
+    An article is its identifier (its path under the input folder, or its
+    URL) and goes into its own named graph. Articles already in the store
+    with the same text are skipped (unless --force); an article whose text
+    changed replaces its graph. Names resolve against the entities the store
+    holds, so any split of the same articles into runs gives the same store.
+    A graph that does not conform to the shapes is not loaded.
     """
     from kg.pipeline import ingest as run_ingest
     from kg.store import open_store
@@ -552,7 +559,12 @@ def ingest(
     quiet = bool(click.get_current_context().meta.get("kg.quiet"))
     with open_store(**store_opts) as store:
         outcome = run_ingest(
-            list(inputs), settings, store, on_error=_report_failure, on_progress=ProgressLine(quiet)
+            list(inputs),
+            settings,
+            store,
+            on_error=_report_failure,
+            on_progress=ProgressLine(quiet),
+            force=force,
         )
     result = outcome.run
     if outcome.report is not None and not outcome.report.conforms:
@@ -561,10 +573,41 @@ def ingest(
         click.echo(
             f"kg: {len(outcome.built.graphs)} articles loaded, {outcome.skipped} unchanged, "
             f"{outcome.built.statements} statements, {len(result.failures)} failed inputs, "
-            f"{time.perf_counter() - started:.1f} s",
+            f"{time.perf_counter() - started:.1f} s"
+            + (f"; {outcome.replaced} edited articles replaced" if outcome.replaced else "")
+            + (f"; {outcome.rewritten} other graphs updated" if outcome.rewritten else ""),
             err=True,
         )
     sys.exit(EXIT_INPUTS_FAILED if result.failures else EXIT_OK)
+
+
+@cli.command(epilog=EXIT_CODES_HELP)
+@click.argument("articles", nargs=-1, required=True)
+@click.option(
+    "--base",
+    default=DEFAULT_BASE,
+    show_default=True,
+    callback=_check_base,
+    help="Base IRI the articles were ingested under.",
+)
+@store_options
+@verbosity
+@handle_errors
+def delete(articles: tuple[str, ...], base: str, store_opts: dict[str, Any]) -> None:
+    """Remove ARTICLES (identifiers as ingested, e.g. 001.txt or a URL, or article IRIs)
+    from the store, with the entities no other article names.
+
+    All of them in one transaction (embedded store); an ARTICLE the store does
+    not hold is an error and nothing is removed.
+    """
+    from kg.pipeline import delete as run_delete
+    from kg.store import open_store
+
+    quiet = bool(click.get_current_context().meta.get("kg.quiet"))
+    with open_store(**store_opts) as store:
+        removed = run_delete(list(articles), Settings(base=base), store)
+    if not quiet:
+        click.echo(f"kg: {len(removed)} articles deleted from {store.location}", err=True)
 
 
 @cli.command(epilog=EXIT_CODES_HELP)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from enum import StrEnum
 
 
@@ -77,6 +77,31 @@ class Entity:
     label: str
     cls: str
     aliases: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class RunInfo:
+    """How a run made its graphs (prov:wasGeneratedBy): kg, the spaCy model, when."""
+
+    kg_version: str
+    model: str
+    model_version: str
+    started: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class KnownEntity:
+    """An entity a store already holds, as resolution of new articles sees it.
+
+    ``forms`` are its label and every alias; ``titles`` the job titles the
+    store states for it (used to keep two people with one surname apart).
+    """
+
+    iri: str
+    cls: str
+    label: str
+    forms: tuple[str, ...] = ()
+    titles: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
