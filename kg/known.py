@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from kg.store import Store
 
 _CLASS_NAMES = {str(iri): name for name, iri in CLASS_IRIS.items()}
+_CLASS_TERMS = frozenset(f"<{iri}>" for iri in _CLASS_NAMES)
 _TYPE, _LABEL, _ALT = f"<{RDF.type}>", f"<{RDFS.label}>", f"<{SKOS.altLabel}>"
 _STATEMENT = f"<{KG.Statement}>"
 _SUBJECT, _PREDICATE, _OBJECT = f"<{RDF.subject}>", f"<{RDF.predicate}>", f"<{RDF.object}>"
@@ -143,6 +144,7 @@ class Changes:
 
     renamed: dict[str, str] = field(default_factory=dict)  # old entity IRI -> new
     labels: dict[str, str] = field(default_factory=dict)  # entity IRI -> its new label
+    types: dict[str, str] = field(default_factory=dict)  # entity IRI -> its class IRI
 
     def __bool__(self) -> bool:
         return bool(self.renamed or self.labels)
@@ -161,6 +163,9 @@ def changes(base: str, res: Resolution, known: Iterable[KnownEntity]) -> Changes
             out.renamed[kn.iri] = iri
         if iri != kn.iri or entity.label != kn.label:
             out.labels[iri] = entity.label
+            # Merging can change a class: "NFC" met alone as an Organization joins
+            # the Agreement a later text defines it as.
+            out.types[iri] = str(CLASS_IRIS[entity.cls])
     return out
 
 
@@ -185,6 +190,9 @@ def rewrite(triples: set[Triple], change: Changes, base: str) -> bytes:
         out |= {(node, _ALT, o) for _, _, o in old}
         out.discard((node, _ALT, _literal(label)))
         out.add((node, _LABEL, _literal(label)))
+        if iri in change.types:
+            out -= {t for t in out if t[0] == node and t[1] == _TYPE and t[2] in _CLASS_TERMS}
+            out.add((node, _TYPE, f"<{change.types[iri]}>"))
     # Statement IRIs are minted from subject, predicate, object, article, sentence.
     about: dict[str, dict[str, str]] = defaultdict(dict)
     for s, p, o in out:
