@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
+from datetime import UTC
 from decimal import Decimal
 
 from rdflib import Graph, Literal, URIRef
@@ -95,7 +96,7 @@ class Builder:
         run = self.run
         if run is None:
             return
-        started = run.started.isoformat(timespec="seconds")
+        started = run.started.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
         node = URIRef(run_iri(self.base, run.kg_version, run.model, run.model_version, started))
         software = URIRef(f"{self.base}software/kg-{run.kg_version}")
         model = URIRef(entity_iri(self.base, "Model", f"{run.model} {run.model_version}"))

@@ -258,30 +258,6 @@ def extract(
     sys.exit(EXIT_INPUTS_FAILED if result.failures else EXIT_OK)
 
 
-@cli.command("validate", epilog=EXIT_CODES_HELP)
-@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
-@click.option(
-    "--report",
-    type=click.Path(dir_okay=False),
-    help="Write the SHACL report here instead of stderr.",
-)
-@verbosity
-@handle_errors
-def validate_cmd(files: tuple[str, ...], report: str | None) -> None:
-    """Validate RDF files (Turtle, N-Triples, N-Quads) against kg's SHACL shapes."""
-    from kg.validate import validate_files
-
-    outcome = validate_files(list(files))
-    if outcome.conforms:
-        click.echo(f"{len(files)} file(s) conform to the shapes", err=True)
-        if report:
-            _emit_report(outcome.text, report)
-        return
-    _emit_report(outcome.text, report)
-    click.echo(f"Error: {outcome.violations} violations", err=True)
-    sys.exit(EXIT_NONCONFORMING)
-
-
 # --------------------------------------------------------------------------- store commands
 # load, query, stats, export: thin shells over kg.store (imported when a
 # command runs, so that pyoxigraph is not loaded for `kg extract`).
@@ -369,6 +345,44 @@ def _write_output(data: bytes, output: str = "-") -> None:
         sys.stdout.flush()
     else:
         write_atomic(output, data)
+
+
+@cli.command("validate", epilog=EXIT_CODES_HELP)
+@click.argument("files", nargs=-1, type=click.Path(dir_okay=False))
+@click.option(
+    "--report",
+    type=click.Path(dir_okay=False),
+    help="Write the SHACL report here instead of stderr.",
+)
+@store_options
+@verbosity
+@handle_errors
+def validate_cmd(files: tuple[str, ...], report: str | None, store_opts: dict[str, Any]) -> None:
+    """Validate RDF files (Turtle, N-Triples, N-Quads), or with --store / --endpoint and
+    no FILES the whole store (the merge of its graphs), against kg's SHACL shapes."""
+    on_store = store_opts["store_dir"] is not None or store_opts["endpoint"]
+    if bool(files) == bool(on_store):
+        raise click.UsageError("give FILES, or --store DIR / --endpoint URL (not both)")
+    if files:
+        from kg.validate import validate_files
+
+        outcome = validate_files(list(files))
+        what = f"{len(files)} file(s) conform"
+    else:
+        from kg.pipeline import validate_store
+        from kg.store import open_store
+
+        with open_store(read_only=True, **store_opts) as store:
+            outcome = validate_store(store)
+            what = f"the store {store.location} conforms"
+    if outcome.conforms:
+        click.echo(f"{what} to the shapes", err=True)
+        if report:
+            _emit_report(outcome.text, report)
+        return
+    _emit_report(outcome.text, report)
+    click.echo(f"Error: {outcome.violations} violations", err=True)
+    sys.exit(EXIT_NONCONFORMING)
 
 
 @cli.command(epilog=EXIT_CODES_HELP)
@@ -636,6 +650,7 @@ def explain(name: str, graph_files: tuple[str, ...], store_dir: str | None, fmt:
     import json
 
     from kg.explain import EXPLAIN_QUERY, NAME_QUERY, matching_labels
+    from kg.explain import conflicts as explain_conflicts
     from kg.explain import explain as explain_rows
 
     rows_of = (
@@ -649,6 +664,8 @@ def explain(name: str, graph_files: tuple[str, ...], store_dir: str | None, fmt:
     if fmt == "json":
         click.echo(json.dumps([_asdict(e) for e in found], indent=1, ensure_ascii=False))
         return
+    for line in explain_conflicts(found):
+        click.echo(f"conflict: {line}")
     for e in found:
         source = f"; according to {e.source}" if e.source else ""
         click.echo(f"{e.subject} {e.predicate} {e.obj}  [{e.modality}, {e.confidence}{source}]")

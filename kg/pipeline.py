@@ -317,3 +317,11 @@ def delete(identifiers: Sequence[str], settings: Settings, store: Store) -> list
     extra = rewritten(store, settings.base, change, skip=graphs)
     store.replace_graphs({**{g: b"" for g in graphs}, **extra})
     return graphs
+
+
+def validate_store(store: Store) -> ValidationReport:
+    """Validate the whole store (the merge of its graphs) against the shapes."""
+    merged = store.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }").turtle or ""
+    graph = new_graph()
+    graph.parse(data=merged, format="turtle")
+    return validate(graph)

@@ -285,11 +285,12 @@ def _merge_acronyms(names: Names, group: Groups, cls: str) -> None:
 
 def _label_order(form: str) -> tuple[bool, bool, bool, int, str]:
     # Independent of how often or in which order forms arrive: the plainest
-    # form wins ("NATO" over "NATO's", "Nikkei Asia" over "NIKKEI ASIA").
-    words = form.split()
+    # form wins ("NATO's" and "TOKYO" lose to "NATO" and "Tokyo"; an acronym
+    # of up to four letters is not shouting).
+    letters = sum(c.isalpha() for c in form)
     return (
         bool(re.search(r"['’]s$", form)),
-        len(words) > 1 and form.isupper(),
+        form.isupper() and letters > 4,
         not form[:1].isupper(),
         len(form),
         form,
