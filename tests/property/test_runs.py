@@ -98,10 +98,13 @@ def _runs(order: list[str], cuts: list[int]) -> list[list[str]]:
 def test_any_split_and_order_gives_the_one_run_store(
     one_run: Graph, tmp_path_factory: pytest.TempPathFactory, order: list[str], cuts: list[int]
 ) -> None:
+    from kg.pipeline import validate_store
+
     work = tmp_path_factory.mktemp("split")
     with open_store(work / "store") as store:
         ingest_runs(store, _runs(order, cuts), work)
         assert_same(default_graph(store), one_run)
+        assert validate_store(store).conforms
 
 
 def test_one_article_per_run_in_reverse_order(one_run: Graph, tmp_path: Path) -> None:
@@ -119,3 +122,27 @@ def test_the_same_splits_against_a_sparql_server(
     with open_store(endpoint=url) as store:
         ingest_runs(store, runs, tmp_path)
         assert_same(default_graph(store), one_run)
+
+
+def test_edits_and_deletes_give_the_store_of_what_is_left(tmp_path: Path) -> None:
+    """Ingest everything, edit one article, delete three: the store of the articles
+    left as they are now, ingested in one run; and it conforms to the shapes."""
+    from kg.pipeline import delete, validate_store
+
+    gone = ["09-kate-bush.txt", "14-acme-singapore.txt", "21-eu-budget.txt"]
+    with open_store(tmp_path / "store") as store:
+        ingest_runs(store, [NAMES[:10], NAMES[10:]], tmp_path / "first")
+        edited = tmp_path / "edit"
+        edited.mkdir()
+        text = (ROOT / "tests" / "data" / "runs" / "02-tanabe-canberra.txt").read_text()
+        (edited / "02-tanabe-canberra.txt").write_text(text.replace("Canberra", "Perth"))
+        outcome = ingest([str(edited)], SETTINGS, store)
+        assert (outcome.replaced, len(outcome.built.graphs)) == (1, 1)
+        assert len(delete(gone, SETTINGS, store)) == 3
+        assert validate_store(store).conforms
+        got = default_graph(store)
+    with open_store(tmp_path / "fresh") as fresh:
+        rest = [n for n in NAMES if n not in gone and n != "02-tanabe-canberra.txt"]
+        ingest_runs(fresh, [rest], tmp_path / "rest")
+        assert ingest([str(edited)], SETTINGS, fresh).loaded
+        assert_same(got, default_graph(fresh))
