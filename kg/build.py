@@ -11,8 +11,9 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import PROV, RDF, RDFS, SKOS, XSD
 
 from kg.iris import article_iri, entity_iri, run_iri, statement_iri
+from kg.known import NAMES
 from kg.records import COUNTRY, PLACE, Article, Entity, Extraction, Relation, RunInfo
-from kg.resolve import Resolution
+from kg.resolve import Resolution, names_record
 from kg.vocab import CLASS_IRIS, KG, MODALITY_IRIS, RELATIONS, SCHEMA, bind_prefixes
 
 logger = logging.getLogger(__name__)
@@ -134,6 +135,8 @@ class Builder:
         graph.add((node, RDF.type, SCHEMA.NewsArticle))
         graph.add((node, SCHEMA.identifier, Literal(aid)))
         graph.add((node, KG.contentHash, Literal(art.content_hash)))
+        # What later runs resolve their articles against (kg.known).
+        graph.add((node, URIRef(NAMES), Literal(names_record(ex))))
         if art.headline:
             graph.add((node, SCHEMA.headline, Literal(art.headline)))
         if art.date_published:

@@ -1,35 +1,39 @@
-"""What a store already holds, for resolution across runs: known entities, article graphs,
-and the rewriting of graphs when entities merge or are renamed.
+"""What a store already holds, for resolution across runs: each article's names, and
+the rewriting of stored graphs when resolution over more articles changes them.
 
-Every article's graph describes each entity it names (type, the one global
-label, the names the article itself gives it). So a store can be read back
-as a snapshot of :class:`~kg.records.KnownEntity` records, which
-:func:`kg.resolve.resolve` takes with the new articles' mentions; when that
-merges a known entity into another or gives it a better label, the graphs
-that hold it are rewritten here (entity IRIs replaced, statement IRIs
-re-minted, labels swapped) and replaced in the same load as the new graphs.
+Each article's graph carries its names (:func:`kg.resolve.names_record`) under
+:data:`NAMES`. A run resolves its new articles together with the names of
+every article already stored, so the outcome is what one run over all of
+them gives. When that moves a stored article's name to another entity (a
+surname joins a full name that arrives later, or leaves it when a second
+full name makes it ambiguous) or changes an entity's label or class, that
+article's graph is rewritten here: entity IRIs replaced, descriptions
+rewritten, statement IRIs re-minted. The new graphs and the rewritten ones
+are loaded together (one transaction in the embedded store).
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from rdflib.namespace import PROV, RDF, RDFS, SKOS
 
-from kg.iris import entity_iri, statement_iri
+from kg.iris import article_iri, entity_iri, statement_iri
 from kg.query import Term
-from kg.records import KnownEntity
-from kg.resolve import Resolution
+from kg.records import Entity, Extraction
+from kg.resolve import Resolution, from_names_record
 from kg.vocab import CLASS_IRIS, KG
 
 if TYPE_CHECKING:
     from kg.store import Store
 
-_CLASS_NAMES = {str(iri): name for name, iri in CLASS_IRIS.items()}
-_CLASS_TERMS = frozenset(f"<{iri}>" for iri in _CLASS_NAMES)
+#: The property linking an article to its names (JSON), outside the ontology: kg's
+#: own bookkeeping, which only kg reads.
+NAMES = "https://w3id.org/kg-populator/internal#names"
+
+_CLASS_TERMS = frozenset(f"<{iri}>" for iri in CLASS_IRIS.values())
 _TYPE, _LABEL, _ALT = f"<{RDF.type}>", f"<{RDFS.label}>", f"<{SKOS.altLabel}>"
 _STATEMENT = f"<{KG.Statement}>"
 _SUBJECT, _PREDICATE, _OBJECT = f"<{RDF.subject}>", f"<{RDF.predicate}>", f"<{RDF.object}>"
@@ -42,61 +46,14 @@ def _values(var: str, iris: Iterable[str]) -> str:
     return f"VALUES ?{var} {{ " + " ".join(f"<{i}>" for i in sorted(iris)) + " }"
 
 
-def _not_in(var: str, iris: Sequence[str]) -> str:
-    if not iris:
-        return ""
-    return f"FILTER(?{var} NOT IN (" + ", ".join(f"<{i}>" for i in sorted(iris)) + "))"
-
-
-def known_entities(
-    store: Store, base: str, *, without: Sequence[str] = (), only: Iterable[str] | None = None
-) -> list[KnownEntity]:
-    """The entities under ``base`` that the store's article graphs describe.
-
-    ``without`` leaves out graphs about to be replaced or deleted; ``only``
-    limits the snapshot to these entity IRIs.
-    """
-    classes = ", ".join(f"<{iri}>" for iri in sorted(_CLASS_NAMES))
-    limit = _values("e", only) if only is not None else ""
-    names = store.query(
-        f"""SELECT DISTINCT ?e ?cls ?label ?form WHERE {{
-  {limit}
-  GRAPH ?g {{ ?e a ?cls ; rdfs:label ?label . OPTIONAL {{ ?e skos:altLabel ?form }} }}
-  ?g a schema:NewsArticle .
-  FILTER(?cls IN ({classes}) && STRSTARTS(STR(?e), {Term("literal", base).n3()}))
-  {_not_in("g", without)}
-}}"""
+def stored_names(store: Store) -> dict[str, Extraction]:
+    """Every stored article's names, by article IRI (articles loaded without them,
+    e.g. by `kg load` of another tool's output, take no part in resolution)."""
+    result = store.query(
+        f"SELECT DISTINCT ?a ?id ?names WHERE {{ GRAPH ?a {{ ?a schema:identifier ?id ; "
+        f"<{NAMES}> ?names }} }}"
     )
-    titles = store.query(
-        f"""SELECT DISTINCT ?e ?title WHERE {{
-  {limit}
-  GRAPH ?g {{ ?e a schema:Person ; schema:jobTitle ?title }}
-  FILTER(STRSTARTS(STR(?e), {Term("literal", base).n3()}))
-  {_not_in("g", without)}
-}}"""
-    )
-    cls: dict[str, str] = {}
-    labels: dict[str, set[str]] = defaultdict(set)
-    forms: dict[str, set[str]] = defaultdict(set)
-    for row in names.rows:
-        iri = row["e"].value
-        cls[iri] = _CLASS_NAMES[row["cls"].value]
-        labels[iri].add(row["label"].value)
-        if "form" in row:
-            forms[iri].add(row["form"].value)
-    job: dict[str, set[str]] = defaultdict(set)
-    for row in titles.rows:
-        job[row["e"].value].add(row["title"].value)
-    return [
-        KnownEntity(
-            iri=iri,
-            cls=cls[iri],
-            label=min(labels[iri]),
-            forms=tuple(sorted(forms[iri] | labels[iri])),
-            titles=tuple(sorted(job[iri])),
-        )
-        for iri in sorted(cls)
-    ]
+    return {r["a"].value: from_names_record(r["id"].value, r["names"].value) for r in result.rows}
 
 
 def article_graphs(store: Store, identifiers: Iterable[str]) -> dict[str, str]:
@@ -110,18 +67,6 @@ def article_graphs(store: Store, identifiers: Iterable[str]) -> dict[str, str]:
         "OPTIONAL { ?a kg:contentHash ?hash } } }"
     )
     return {r["a"].value: (r["hash"].value if "hash" in r else "") for r in result.rows}
-
-
-def graphs_holding(store: Store, entities: Iterable[str]) -> list[str]:
-    """The article graphs that describe any of these entities."""
-    iris = sorted(set(entities))
-    if not iris:
-        return []
-    result = store.query(
-        f"SELECT DISTINCT ?g WHERE {{ {_values('e', iris)} GRAPH ?g {{ ?e a ?cls }} "
-        "?g a schema:NewsArticle }"
-    )
-    return sorted(r["g"].value for r in result.rows)
 
 
 def graph_triples(store: Store, graphs: Iterable[str]) -> dict[str, set[Triple]]:
@@ -138,61 +83,40 @@ def graph_triples(store: Store, graphs: Iterable[str]) -> dict[str, set[Triple]]
     return out
 
 
-@dataclass
-class Changes:
-    """What resolution against the store changes in graphs already there."""
-
-    renamed: dict[str, str] = field(default_factory=dict)  # old entity IRI -> new
-    labels: dict[str, str] = field(default_factory=dict)  # entity IRI -> its new label
-    types: dict[str, str] = field(default_factory=dict)  # entity IRI -> its class IRI
-
-    def __bool__(self) -> bool:
-        return bool(self.renamed or self.labels)
-
-
-def changes(base: str, res: Resolution, known: Iterable[KnownEntity]) -> Changes:
-    """Known entities that now have another IRI or another label."""
-    out = Changes()
-    for kn in known:
-        target = res.known.get(kn.iri)
-        if target is None:
-            continue
-        entity = res.entities[target]
-        iri = entity_iri(base, entity.cls, entity.key)
-        if iri != kn.iri:
-            out.renamed[kn.iri] = iri
-        if iri != kn.iri or entity.label != kn.label:
-            out.labels[iri] = entity.label
-            # Merging can change a class: "NFC" met alone as an Organization joins
-            # the Agreement a later text defines it as.
-            out.types[iri] = str(CLASS_IRIS[entity.cls])
-    return out
-
-
 def _literal(text: str) -> str:
     return Term("literal", text).n3()
 
 
-def rewrite(triples: set[Triple], change: Changes, base: str) -> bytes:
-    """A graph with entities renamed, labels replaced and statement IRIs re-minted.
+def _unquote(literal: str) -> str:
+    from rdflib.util import from_n3
 
-    A replaced label stays as a skos:altLabel (it is a name some article gave);
-    the new label is no longer one.
-    """
-    ren = {f"<{a}>": f"<{b}>" for a, b in change.renamed.items()}
+    return str(from_n3(literal))
+
+
+def rewrite(
+    triples: set[Triple],
+    renamed: Mapping[str, str],
+    described: Mapping[str, tuple[Entity, tuple[str, ...]]],
+    base: str,
+) -> bytes:
+    """A stored article graph with entities renamed (old IRI → new), every entity's
+    description (type, label, the article's own other names) replaced by
+    ``described`` (IRI → entity, aliases) and statement IRIs re-minted."""
+    ren = {f"<{a}>": f"<{b}>" for a, b in renamed.items()}
     out = {(ren.get(s, s), p, ren.get(o, o)) for s, p, o in triples}
-    for iri, label in change.labels.items():
+    nodes = {f"<{iri}>" for iri in described}
+    out = {
+        t
+        for t in out
+        if not (
+            t[0] in nodes and (t[1] in (_LABEL, _ALT) or (t[1] == _TYPE and t[2] in _CLASS_TERMS))
+        )
+    }
+    for iri, (entity, aliases) in described.items():
         node = f"<{iri}>"
-        old = {t for t in out if t[0] == node and t[1] == _LABEL}
-        if not old:
-            continue
-        out -= old
-        out |= {(node, _ALT, o) for _, _, o in old}
-        out.discard((node, _ALT, _literal(label)))
-        out.add((node, _LABEL, _literal(label)))
-        if iri in change.types:
-            out -= {t for t in out if t[0] == node and t[1] == _TYPE and t[2] in _CLASS_TERMS}
-            out.add((node, _TYPE, f"<{change.types[iri]}>"))
+        out.add((node, _TYPE, f"<{CLASS_IRIS[entity.cls]}>"))
+        out.add((node, _LABEL, _literal(entity.label)))
+        out.update((node, _ALT, _literal(a)) for a in aliases)
     # Statement IRIs are minted from subject, predicate, object, article, sentence.
     about: dict[str, dict[str, str]] = defaultdict(dict)
     for s, p, o in out:
@@ -203,14 +127,13 @@ def rewrite(triples: set[Triple], change: Changes, base: str) -> bytes:
             k in props for k in (_SUBJECT, _PREDICATE, _OBJECT, _DERIVED, _EVIDENCE)
         ):
             continue
-        evidence = next(o for s, p, o in out if s == st and p == _EVIDENCE)
         new = statement_iri(
             base,
             props[_SUBJECT][1:-1],
             props[_PREDICATE][1:-1],
             props[_OBJECT],
             props[_DERIVED][1:-1],
-            _unquote(evidence),
+            _unquote(props[_EVIDENCE]),
         )
         if f"<{new}>" != st:
             new_ids[st] = f"<{new}>"
@@ -218,30 +141,63 @@ def rewrite(triples: set[Triple], change: Changes, base: str) -> bytes:
     return "".join(f"{s} {p} {o} .\n" for s, p, o in sorted(out)).encode()
 
 
-def _unquote(literal: str) -> str:
-    from rdflib.util import from_n3
+def _views(res: Resolution, base: str) -> dict[str, dict[tuple[str, str], tuple[str, Entity]]]:
+    """Each article's names → (entity IRI, entity) under a resolution."""
+    out: dict[str, dict[tuple[str, str], tuple[str, Entity]]] = defaultdict(dict)
+    iris: dict[tuple[str, str], str] = {}
+    for (aid, cls, key), target in res.index.items():
+        entity = res.entities[target]
+        if target not in iris:
+            iris[target] = entity_iri(base, entity.cls, entity.key)
+        out[aid][(cls, key)] = (iris[target], entity)
+    return out
 
-    return str(from_n3(literal))
+
+def updates(
+    store: Store,
+    base: str,
+    before: Resolution,
+    after: Resolution,
+    articles: Mapping[str, Extraction],
+) -> dict[str, bytes]:
+    """The stored article graphs (IRI → N-Triples) that resolving with ``after``
+    instead of ``before`` changes, rewritten; ``articles`` are those to check."""
+    old_views, new_views = _views(before, base), _views(after, base)
+    changed: dict[str, tuple[dict[str, str], dict[str, tuple[Entity, tuple[str, ...]]]]] = {}
+    for iri, ex in articles.items():
+        aid = ex.article.identifier
+        old, new = old_views.get(aid, {}), new_views.get(aid, {})
+        renamed = {old[k][0]: new[k][0] for k in new if k in old and old[k][0] != new[k][0]}
+        described = {node: (e, after.aliases_in(aid, e)) for node, e in new.values()}
+        was = {node: (e, before.aliases_in(aid, e)) for node, e in old.values()}
+        if renamed or was != described:
+            changed[iri] = (renamed, described)
+    triples = graph_triples(store, changed)
+    return {
+        iri: rewrite(triples[iri], renamed, described, base)
+        for iri, (renamed, described) in changed.items()
+    }
 
 
-def rewritten(
-    store: Store, base: str, change: Changes, *, skip: Iterable[str] = ()
-) -> Mapping[str, bytes]:
-    """The graphs of ``store`` that ``change`` touches, rewritten (N-Triples by IRI)."""
-    if not change:
-        return {}
-    touched = set(change.renamed) | set(change.labels)
-    graphs = sorted(set(graphs_holding(store, touched)) - set(skip))
-    return {g: rewrite(t, change, base) for g, t in graph_triples(store, graphs).items()}
+def delete_plan(store: Store, base: str, graphs: Sequence[str]) -> dict[str, bytes]:
+    """What deleting these article graphs does: each removed (empty value), and the
+    other stored graphs that resolving without them changes, rewritten."""
+    from kg.resolve import resolve
+
+    stored = stored_names(store)
+    rest = {iri: ex for iri, ex in stored.items() if iri not in set(graphs)}
+    before = resolve(stored.values())
+    after = resolve(rest.values())
+    return {**{g: b"" for g in graphs}, **updates(store, base, before, after, rest)}
 
 
 __all__ = [
-    "Changes",
+    "NAMES",
     "article_graphs",
-    "changes",
+    "article_iri",
+    "delete_plan",
     "graph_triples",
-    "graphs_holding",
-    "known_entities",
     "rewrite",
-    "rewritten",
+    "stored_names",
+    "updates",
 ]

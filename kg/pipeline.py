@@ -19,7 +19,7 @@ from kg.build import Builder, new_graph
 from kg.errors import InputError
 from kg.ingest import read_inputs
 from kg.iris import article_iri
-from kg.records import Article, Extraction, KnownEntity, RunInfo
+from kg.records import Article, Extraction, RunInfo
 from kg.resolve import resolve
 from kg.serialize import to_ntriples
 from kg.settings import Settings
@@ -45,8 +45,6 @@ class RunResult:
     articles: list[Article] = field(default_factory=list)
     extractions: list[Extraction] = field(default_factory=list)
     builder: Builder | None = None
-    #: the entities the store held before the run (kg ingest)
-    known: list[KnownEntity] = field(default_factory=list)
 
 
 @dataclass
@@ -181,14 +179,14 @@ def run(
     on_error: Callable[[InputError], None] | None = None,
     skip: Callable[[Sequence[Article]], Sequence[Article]] | None = None,
     on_progress: Progress | None = None,
-    known: Callable[[], Sequence[KnownEntity]] | None = None,
+    stored: Callable[[], Sequence[Extraction]] | None = None,
 ) -> RunResult:
     """Read, extract, resolve and build every input; bad inputs are collected, not raised.
 
     ``skip`` keeps the articles a caller still needs (kg ingest leaves out
-    those it has); ``known`` gives the entities a store already holds, which
-    resolution starts from; ``on_progress(done, total, words)`` is called
-    after each article's NLP.
+    those it has); ``stored`` gives the names of the articles a store already
+    holds, resolved together with the run's; ``on_progress(done, total,
+    words)`` is called after each article's NLP.
     """
     from kg.extract import extract_articles  # spaCy: only when extracting
 
@@ -205,9 +203,8 @@ def run(
         if on_progress is not None:
             on_progress(len(extractions), len(articles), words)
     result.extractions = extractions
-    snapshot = list(known()) if known is not None and extractions else []
-    result.known = snapshot
-    result.builder = Builder(settings.base, resolve(extractions, snapshot), run_info(settings))
+    others = list(stored()) if stored is not None and extractions else []
+    result.builder = Builder(settings.base, resolve([*others, *extractions]), run_info(settings))
     logger.info("%d articles, %d failed inputs", len(articles), len(result.failures))
     return result
 
@@ -238,49 +235,50 @@ def ingest(
     *,
     force: bool = False,
 ) -> IngestResult:
-    """Extract, validate and load into ``store``, resolving against what it holds.
+    """Extract, validate and load into ``store``, resolving with what it holds.
 
     An article is its identifier: one already in the store with the same
     content hash is skipped (unless ``force``), one whose text changed is
-    extracted again and its graph replaced. New mentions resolve against the
-    store's entities; graphs whose entities merge or get a better label are
+    extracted again and its graph replaced. The run's articles resolve
+    together with the names of every stored article, so the store is what one
+    run over all of them would give; stored graphs that this changes are
     rewritten. Everything goes in one load (one transaction in the embedded
     store). A graph that does not conform is not loaded (``loaded`` False).
     """
-    from kg.known import article_graphs, changes, known_entities, rewritten
+    from kg.known import article_graphs, stored_names, updates
 
     skipped = 0
     replaced: list[str] = []
+    held: dict[str, Extraction] = {}
 
     def keep(articles: Sequence[Article]) -> list[Article]:
         nonlocal skipped
-        held = article_graphs(store, (a.identifier for a in articles))
+        hashes = article_graphs(store, (a.identifier for a in articles))
         out = []
         for article in articles:
             iri = article_iri(settings.base, article.identifier)
-            if iri in held and held[iri] == article.content_hash and not force:
+            if iri in hashes and hashes[iri] == article.content_hash and not force:
                 skipped += 1
                 continue
-            if iri in held:
+            if iri in hashes:
                 replaced.append(iri)
             out.append(article)
         return out
 
+    def others() -> list[Extraction]:
+        held.update(stored_names(store))
+        return [ex for iri, ex in held.items() if iri not in replaced]
+
     result = run(
-        inputs,
-        settings,
-        on_error=on_error,
-        skip=keep,
-        on_progress=on_progress,
-        known=lambda: known_entities(store, settings.base, without=replaced),
+        inputs, settings, on_error=on_error, skip=keep, on_progress=on_progress, stored=others
     )
     built = build(result, check=settings.validate)
     # Nothing new, or a graph that does not conform: nothing is loaded.
     if not built.graphs or (built.report is not None and not built.report.conforms):
         return IngestResult(result, built, skipped, loaded=False)
     assert result.builder is not None
-    change = changes(settings.base, result.builder.res, result.known)
-    extra = rewritten(store, settings.base, change, skip=[*built.graphs, *replaced])
+    rest = {iri: ex for iri, ex in held.items() if iri not in built.graphs}
+    extra = updates(store, settings.base, resolve(held.values()), result.builder.res, rest)
     store.replace_graphs({**built.graphs, **extra})
     store.load_ontology()
     return IngestResult(
@@ -290,14 +288,14 @@ def ingest(
 
 def delete(identifiers: Sequence[str], settings: Settings, store: Store) -> list[str]:
     """Remove articles (by identifier or IRI) from ``store``, with the entities no
-    other article names; the labels of the entities left are chosen again.
+    other article names; the other articles resolve again without them.
 
     Returns the IRIs of the graphs removed.
 
     Raises:
         InputError: an identifier names no article in the store (nothing removed).
     """
-    from kg.known import article_graphs, changes, known_entities, rewritten
+    from kg.known import article_graphs, delete_plan
     from kg.query import Term
 
     found: set[str] = set()
@@ -311,11 +309,7 @@ def delete(identifiers: Sequence[str], settings: Settings, store: Store) -> list
             raise InputError(name, "no such article in the store")
         found.update(held)
     graphs = sorted(found)
-    known = known_entities(store, settings.base, without=graphs)
-    res = resolve([], known)
-    change = changes(settings.base, res, known)
-    extra = rewritten(store, settings.base, change, skip=graphs)
-    store.replace_graphs({**{g: b"" for g in graphs}, **extra})
+    store.replace_graphs(delete_plan(store, settings.base, graphs))
     return graphs
 
 

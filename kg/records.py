@@ -90,21 +90,6 @@ class RunInfo:
 
 
 @dataclass(frozen=True, slots=True)
-class KnownEntity:
-    """An entity a store already holds, as resolution of new articles sees it.
-
-    ``forms`` are its label and every alias; ``titles`` the job titles the
-    store states for it (used to keep two people with one surname apart).
-    """
-
-    iri: str
-    cls: str
-    label: str
-    forms: tuple[str, ...] = ()
-    titles: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True, slots=True)
 class Relation:
     """A fact between two mentions (or a mention and a literal) in one sentence.
 

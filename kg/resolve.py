@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import unicodedata
 from collections import defaultdict
@@ -9,16 +10,17 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from kg.gazetteer import gazetteer
-from kg.iris import slug
 from kg.records import (
     AGREEMENT,
     COUNTRY,
     EVENT,
     ORGANIZATION,
     PERSON,
+    Article,
     Entity,
     Extraction,
-    KnownEntity,
+    Mention,
+    Relation,
 )
 
 _SPELLING = (
@@ -90,13 +92,13 @@ def acronym_definitions(text: str) -> dict[str, str]:
 
 @dataclass
 class Resolution:
-    """The entities of a run and how each article's names map onto them.
+    """The entities of a set of articles and how each article's names map onto them.
 
-    Resolution is a function of (the run's mentions, a snapshot of the entities
-    a store already holds): the same rule applies whether articles arrive in one
-    run or many, in one process or several. ``renamed`` says which known
-    entities now belong to another entity (their IRI must be replaced in the
-    store), ``known`` where each known entity went.
+    Resolution is a pure function of every article's names (see
+    :func:`names_record`): whatever runs, processes or machines the articles
+    went through, the same articles give the same entities. A store keeps
+    each article's names, so a run resolves its articles together with those
+    already stored (kg.known).
     """
 
     entities: dict[tuple[str, str], Entity] = field(default_factory=dict)
@@ -104,8 +106,6 @@ class Resolution:
     index: dict[tuple[str, str, str], tuple[str, str]] = field(default_factory=dict)
     # (article identifier, entity key) -> the surface forms this article uses
     surfaces: dict[tuple[str, tuple[str, str]], set[str]] = field(default_factory=dict)
-    # known entity IRI -> the entity key it resolves to now
-    known: dict[str, tuple[str, str]] = field(default_factory=dict)
 
     def lookup(self, article: str, cls: str, name: str) -> Entity | None:
         """The entity an article's name of a class resolved to."""
@@ -121,40 +121,53 @@ class Resolution:
         return tuple(sorted(s for s in own if s and s != entity.label))
 
 
-_KNOWN = "\x00known:"  # identifiers of the pseudo-articles that stand for known entities
+def names_record(ex: Extraction) -> str:
+    """What resolution needs of an article, as compact JSON: its names (surface,
+    class, name given), the job titles given to people, the acronyms it defines.
+
+    Stored with the article's graph, so later runs resolve against it.
+    """
+    names = sorted({(m.text, m.cls, m.name) for m in ex.mentions})
+    titles = sorted(
+        {
+            (r.subject, r.obj)
+            for r in ex.relations
+            if r.predicate == "schema:jobTitle" and r.subject_cls == PERSON
+        }
+    )
+    defined = sorted(acronym_definitions(ex.article.text).items())
+    doc = {"n": names, "t": titles, "d": defined}
+    return json.dumps(doc, ensure_ascii=False, separators=(",", ":"))
 
 
-def _known_key(known: KnownEntity) -> str:
-    """The name key a known entity's IRI was minted from (else its label's)."""
-    if known.cls == COUNTRY:
-        country = gazetteer().country(known.label, allow_code=True)
-        if country:
-            return name_key(country.name)
-    for form in (known.label, *known.forms):
-        if known.iri.endswith("/" + slug(name_key(form))):
-            return name_key(form)
-    return name_key(known.label)
+def from_names_record(identifier: str, record: str) -> Extraction:
+    """An article's names (see :func:`names_record`) as records resolution reads."""
+    doc = json.loads(record)
+    text = " ".join(f"{long_name} ({short})." for short, long_name in doc.get("d", []))
+    article = Article(identifier, text, identifier)
+    mentions = tuple(Mention(t, c, 0, 0, name=n) for t, c, n in doc.get("n", []))
+    relations = tuple(
+        Relation(s, PERSON, "schema:jobTitle", t, None, "") for s, t in doc.get("t", [])
+    )
+    return Extraction(article, mentions, relations)
 
 
 Names = dict[tuple[str, str, str], str]
 Groups = dict[tuple[str, str, str], tuple[str, str]]
 
 
-def _titles(extractions: list[Extraction], known: Iterable[KnownEntity]) -> dict[str, set[str]]:
-    """Job titles per person name key, over the run and the known entities."""
+def _titles(extractions: list[Extraction]) -> dict[str, set[str]]:
+    """Job titles per (article, person name key)."""
     titles: dict[str, set[str]] = defaultdict(set)
     for ex in extractions:
         for rel in ex.relations:
             if rel.predicate == "schema:jobTitle" and rel.subject_cls == PERSON:
                 titles[f"{ex.article.identifier}\x1f{name_key(rel.subject)}"].add(name_key(rel.obj))
-    for kn in known:
-        if kn.cls == PERSON:
-            titles[f"{_KNOWN}{kn.iri}\x1f{_known_key(kn)}"].update(map(name_key, kn.titles))
     return titles
 
 
 def _canonical_groups(
-    extractions: list[Extraction], known: list[KnownEntity]
+    extractions: list[Extraction],
 ) -> tuple[Names, Groups, dict[tuple[str, str, str], set[str]]]:
     """Map every (article, class, key) to a group key; the surface forms of each name."""
     gaz = gazetteer()
@@ -171,15 +184,6 @@ def _canonical_groups(
             names.setdefault(key, hint)
             surfaces[key].add(hint if m.name else _clean_surface(m.text))
     group: Groups = {k: (k[1], k[2]) for k in names}
-    # A known entity is a pseudo-article naming it by all its forms, all bound to it.
-    for kn in known:
-        aid, own = f"{_KNOWN}{kn.iri}", _known_key(kn)
-        for form in (kn.label, *kn.forms):
-            k = (aid, kn.cls, name_key(form))
-            names.setdefault(k, form)
-            surfaces[k].add(form)
-            group[k] = (kn.cls, own)
-        names[(aid, kn.cls, own)] = kn.label
 
     # Acronyms the texts define bind the short form to the long one.
     defined: dict[str, str] = {}
@@ -195,20 +199,10 @@ def _canonical_groups(
                     if k[1] in _ACRONYM_CLASSES and k[2] == name_key(short):
                         group[k] = (cls, long_key)
                 break
-    # An acronym a known entity carries (a text defined it) binds the same way.
-    carried: dict[str, set[tuple[str, str]]] = defaultdict(set)
-    for k, name in names.items():
-        bound = group[k] != (k[1], k[2])
-        if k[0].startswith(_KNOWN) and k[1] in _ACRONYM_CLASSES and _is_acronym(name) and bound:
-            carried[k[2]].add(group[k])
-    for k in sorted(names):
-        targets = carried.get(k[2], set())
-        if k[1] in _ACRONYM_CLASSES and group[k] == (k[1], k[2]) and len(targets) == 1:
-            group[k] = next(iter(targets))
 
     # Person: a single name joins the one full name that ends (or starts) with it,
     # unless the titles given to each cannot both hold ("President Bush", "Kate Bush").
-    titles = _titles(extractions, known)
+    titles = _titles(extractions)
     full_titles: dict[str, set[str]] = defaultdict(set)
     for tag, found in titles.items():
         full_titles[tag.split("\x1f", 1)[1]].update(found)
@@ -228,10 +222,6 @@ def _canonical_groups(
     for cls in _ACRONYM_CLASSES:
         _merge_acronyms(names, group, cls)
     return names, group, surfaces
-
-
-def _is_acronym(name: str) -> bool:
-    return name.isupper() and 2 <= len(name.replace(".", "")) <= 8
 
 
 def _clean_surface(text: str) -> str:
@@ -308,31 +298,26 @@ def pick_label(cls: str, forms: Iterable[str], key: str) -> str:
     return min(candidates, key=_label_order) if candidates else key
 
 
-def resolve(extractions: Iterable[Extraction], known: Iterable[KnownEntity] = ()) -> Resolution:
-    """Merge the mentions of a run's articles, and the entities a store already
-    holds (``known``), into entities.
+def resolve(extractions: Iterable[Extraction]) -> Resolution:
+    """Merge the names of a set of articles into entities.
 
-    The outcome does not depend on how articles were split into runs or their
-    order (tests/property/test_runs.py), except that a surname once joined to
-    the one full name then known stays joined when a second full name with that
-    surname arrives later (README, "One graph across runs").
+    A pure function of the articles' names: the same articles give the same
+    entities, IRIs and labels whether they came in one run or many, in any
+    order (tests/property/test_runs.py).
     """
-    exs = list(extractions)
-    knowns = sorted(known, key=lambda k: k.iri)
-    names, group, surfaces = _canonical_groups(exs, knowns)
+    # Sorted, so that which article a run-wide rule meets first never matters.
+    exs = sorted(extractions, key=lambda ex: ex.article.identifier)
+    names, group, surfaces = _canonical_groups(exs)
     res = Resolution()
     forms: dict[tuple[str, str], set[str]] = defaultdict(set)
     for k, target in group.items():
         forms[target].update(surfaces.get(k, ()))
-        if not k[0].startswith(_KNOWN):
-            res.surfaces.setdefault((k[0], target), set()).update(surfaces.get(k, ()))
+        res.surfaces.setdefault((k[0], target), set()).update(surfaces.get(k, ()))
     for target in sorted(set(group.values())):
         cls, key = target
         own = {f for f in forms[target] if name_key(f) == key}
         label = pick_label(cls, own or forms[target], key)
         aliases = sorted({s for s in forms[target] if s != label and s})
         res.entities[target] = Entity(key=key, label=label, cls=cls, aliases=tuple(aliases))
-    res.index = {k: v for k, v in group.items() if not k[0].startswith(_KNOWN)}
-    for kn in knowns:
-        res.known[kn.iri] = group[(f"{_KNOWN}{kn.iri}", kn.cls, _known_key(kn))]
+    res.index = dict(group)
     return res

@@ -124,13 +124,21 @@ def test_the_same_splits_against_a_sparql_server(
         assert_same(default_graph(store), one_run)
 
 
-def test_edits_and_deletes_give_the_store_of_what_is_left(tmp_path: Path) -> None:
+@pytest.mark.parametrize("where", ["embedded", "server"])
+def test_edits_and_deletes_give_the_store_of_what_is_left(
+    where: str, start_oxigraph: Callable[..., str], tmp_path: Path
+) -> None:
     """Ingest everything, edit one article, delete three: the store of the articles
     left as they are now, ingested in one run; and it conforms to the shapes."""
     from kg.pipeline import delete, validate_store
 
     gone = ["09-kate-bush.txt", "14-acme-singapore.txt", "21-eu-budget.txt"]
-    with open_store(tmp_path / "store") as store:
+    target = (
+        open_store(tmp_path / "store")
+        if where == "embedded"
+        else open_store(endpoint=start_oxigraph())
+    )
+    with target as store:
         ingest_runs(store, [NAMES[:10], NAMES[10:]], tmp_path / "first")
         edited = tmp_path / "edit"
         edited.mkdir()

@@ -1,21 +1,26 @@
-"""Rewriting stored graphs when a known entity merges into another (kg.known.rewrite)."""
+"""Rewriting stored graphs when resolution over more articles changes them (kg.known),
+on a real embedded store."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 from rdflib import Graph
 from rdflib.compare import isomorphic
 
 from kg.build import Builder
-from kg.known import Changes, changes, rewrite
-from kg.records import Article, Extraction, KnownEntity, Mention, Relation
+from kg.iris import article_iri
+from kg.known import stored_names, updates
+from kg.records import Article, Extraction, Mention, Relation
 from kg.resolve import resolve
 from kg.serialize import to_ntriples
+from kg.store import open_store
 
 BASE = "https://example.org/id/"
 SENTENCE = "Lopez heads Acme Bank."
 
 
-def _article() -> Extraction:
+def _lopez() -> Extraction:
     article = Article("b.txt", SENTENCE, "b.txt", content_hash="b" * 64)
     mentions = (Mention("Lopez", "Person", 0, 5), Mention("Acme Bank", "Organization", 12, 21))
     relation = Relation(
@@ -24,35 +29,38 @@ def _article() -> Extraction:
     return Extraction(article, mentions, (relation,))
 
 
-def _graph(known: list[KnownEntity]) -> tuple[Graph, Builder]:
-    ex = _article()
-    builder = Builder(BASE, resolve([ex], known))
-    return builder.article_graph(ex), builder
+def _person(aid: str, name: str) -> Extraction:
+    article = Article(aid, f"{name} spoke.", aid, content_hash="c" * 64)
+    return Extraction(article, (Mention(name, "Person", 0, len(name)),))
 
 
-def _triples(graph: Graph) -> set[tuple[str, str, str]]:
-    out = set()
-    for line in to_ntriples(graph).decode().splitlines():
-        s, p, o = line[:-2].split(" ", 2)
-        out.add((s, p, o))
-    return out
+def _graph(ex: Extraction, others: list[Extraction]) -> Graph:
+    return Builder(BASE, resolve([*others, ex])).article_graph(ex)
 
 
-def test_rewriting_a_stored_graph_gives_what_building_it_now_gives():
-    # Stored while only "Lopez" was known: a person of that name.
-    alone, _ = _graph([])
-    # Then Maria Lopez arrives: resolution says the stored "Lopez" is her.
-    maria = KnownEntity(f"{BASE}person/maria-lopez", "Person", "Maria Lopez", ("Maria Lopez",))
-    lopez = KnownEntity(f"{BASE}person/lopez", "Person", "Lopez", ("Lopez",))
-    change = changes(BASE, resolve([], [maria, lopez]), [maria, lopez])
-    assert change.renamed == {f"{BASE}person/lopez": f"{BASE}person/maria-lopez"}
-    assert change.labels == {f"{BASE}person/maria-lopez": "Maria Lopez"}
-    rewritten = Graph().parse(data=rewrite(_triples(alone), change, BASE), format="nt")
-    built_now, _ = _graph([maria])
-    assert isomorphic(rewritten, built_now)
+def _check(tmp_path: Path, first: list[Extraction], then: list[Extraction]) -> None:
+    """Store ``first``; resolving with ``then`` too rewrites b.txt as building it now would."""
+    lopez = _lopez()
+    with open_store(tmp_path / "store") as store:
+        store.replace_graphs(
+            {
+                article_iri(BASE, ex.article.identifier): to_ntriples(_graph(ex, first))
+                for ex in [*first, lopez]
+            }
+        )
+        held = stored_names(store)
+        before = resolve(held.values())
+        after = resolve([*held.values(), *then])
+        iri = article_iri(BASE, "b.txt")
+        changed = updates(store, BASE, before, after, {iri: held[iri]})
+    assert list(changed) == [iri]
+    rewritten = Graph().parse(data=changed[iri], format="nt")
+    assert isomorphic(rewritten, _graph(lopez, [*first, *then]))
 
 
-def test_no_change_leaves_a_graph_as_it_was():
-    graph, _ = _graph([])
-    same = Graph().parse(data=rewrite(_triples(graph), Changes(), BASE), format="nt")
-    assert isomorphic(same, graph)
+def test_a_stored_surname_joins_a_full_name_that_arrives_later(tmp_path: Path) -> None:
+    _check(tmp_path, [], [_person("a.txt", "Maria Lopez")])
+
+
+def test_a_stored_surname_leaves_a_full_name_when_a_second_arrives(tmp_path: Path) -> None:
+    _check(tmp_path, [_person("a.txt", "Maria Lopez")], [_person("c.txt", "Ann Lopez")])

@@ -2,8 +2,16 @@
 
 from __future__ import annotations
 
-from kg.records import Article, Extraction, KnownEntity, Mention, Relation
-from kg.resolve import acronym_definitions, initials, name_key, pick_label, resolve
+from kg.records import Article, Extraction, Mention, Relation
+from kg.resolve import (
+    acronym_definitions,
+    from_names_record,
+    initials,
+    name_key,
+    names_record,
+    pick_label,
+    resolve,
+)
 
 
 def _ex(aid: str, text: str, *mentions: tuple[str, str]) -> Extraction:
@@ -97,30 +105,32 @@ def _titled(aid: str, name: str, title: str) -> Extraction:
     return Extraction(article, (Mention(name, "Person", 0, len(name)),), (title_rel,))
 
 
-def _known(
-    iri_key: str, cls: str, label: str, *forms: str, titles: tuple[str, ...] = ()
-) -> KnownEntity:
-    path = {"Person": "person", "Organization": "org", "Agreement": "agreement"}[cls]
-    return KnownEntity(f"{BASE}{path}/{iri_key}", cls, label, (label, *forms), titles)
+def _stored(ex: Extraction) -> Extraction:
+    """An article as a later run sees it: its names as the store keeps them."""
+    return from_names_record(ex.article.identifier, names_record(ex))
 
 
-BASE = "https://w3id.org/kg-populator/id/"
+def test_stored_names_resolve_as_the_articles_themselves():
+    text = "They signed the Global Fisheries Compact (GFC) today."
+    exs = [
+        _ex("a", text, ("Global Fisheries Compact", "Agreement"), ("Maria Lopez", "Person")),
+        _ex("b", "", ("GFC", "Agreement"), ("Lopez", "Person")),
+        _titled("c", "Ann Lee", "Mayor"),
+    ]
+    direct, stored = resolve(exs), resolve([_stored(ex) for ex in exs])
+    assert stored.entities == direct.entities
+    assert stored.index == direct.index
+    assert stored.surfaces == direct.surfaces
 
 
-def test_a_surname_joins_the_full_name_the_store_holds():
-    known = [_known("maria-lopez", "Person", "Maria Lopez")]
-    res = resolve([_ex("b", "", ("Lopez", "Person"))], known)
-    entity = res.lookup("b", "Person", "Lopez")
-    assert entity is not None and entity.label == "Maria Lopez"
-    assert res.aliases_in("b", entity) == ("Lopez",)
-    assert res.known[known[0].iri] == ("Person", "maria lopez")
-
-
-def test_a_known_surname_entity_joins_a_full_name_that_arrives_later():
-    known = [_known("lopez", "Person", "Lopez")]
-    res = resolve([_ex("b", "", ("Maria Lopez", "Person"))], known)
-    assert res.known[known[0].iri] == ("Person", "maria lopez")
-    assert res.entities[("Person", "maria lopez")].label == "Maria Lopez"
+def test_a_surname_joins_a_full_name_from_an_earlier_run_and_leaves_it_when_ambiguous():
+    lopez = _ex("b", "", ("Lopez", "Person"))
+    maria = _stored(_ex("a", "", ("Maria Lopez", "Person")))
+    joined = resolve([maria, lopez]).lookup("b", "Person", "Lopez")
+    assert joined is not None and joined.label == "Maria Lopez"
+    ann = _ex("c", "", ("Ann Lopez", "Person"))
+    alone = resolve([maria, _stored(lopez), ann]).lookup("b", "Person", "Lopez")
+    assert alone is not None and alone.label == "Lopez"
 
 
 def test_a_title_that_cannot_hold_keeps_two_people_apart():
@@ -128,28 +138,13 @@ def test_a_title_that_cannot_hold_keeps_two_people_apart():
     res = resolve([_titled("a", "Bush", "President"), _ex("b", "", ("Kate Bush", "Person"))])
     bush = res.lookup("a", "Person", "Bush")
     assert bush is not None and bush.label == "Bush"
-    # With a President Bush known, the titled surname joins him, not the singer.
-    known = [
-        _known("kate-bush", "Person", "Kate Bush"),
-        _known("george-bush", "Person", "George Bush", titles=("President",)),
-    ]
-    res = resolve([_titled("c", "Bush", "President")], known)
-    joined = res.lookup("c", "Person", "Bush")
+    # With a President George Bush too, the titled surname joins him, not the singer.
+    george = _titled("c", "George Bush", "President")
+    res = resolve(
+        [_titled("a", "Bush", "President"), _ex("b", "", ("Kate Bush", "Person")), george]
+    )
+    joined = res.lookup("a", "Person", "Bush")
     assert joined is not None and joined.label == "George Bush"
-
-
-def test_a_defined_acronym_takes_a_known_entity_to_its_long_form():
-    known = [_known("nfc", "Organization", "NFC")]
-    text = "Both signed the Northern Fisheries Compact (NFC) today."
-    res = resolve([_ex("a", text, ("Northern Fisheries Compact", "Agreement"))], known)
-    assert res.known[known[0].iri] == ("Agreement", "northern fisheries compact")
-    # ... and an acronym a known entity carries binds a new article's use of it.
-    carried = [
-        _known("northern-fisheries-compact", "Agreement", "Northern Fisheries Compact", "NFC")
-    ]
-    res = resolve([_ex("b", "", ("NFC", "Organization"))], carried)
-    entity = res.lookup("b", "Organization", "NFC")
-    assert entity is not None and entity.label == "Northern Fisheries Compact"
 
 
 def test_labels_do_not_depend_on_order_or_frequency():
