@@ -24,7 +24,7 @@ from kg.iris import article_iri, entity_iri, statement_iri
 from kg.query import Term
 from kg.records import Entity, Extraction
 from kg.resolve import Resolution, from_names_record
-from kg.vocab import CLASS_IRIS, KG
+from kg.vocab import CLASS_IRIS, KG, SCHEMA
 
 if TYPE_CHECKING:
     from kg.store import Store
@@ -38,6 +38,7 @@ _TYPE, _LABEL, _ALT = f"<{RDF.type}>", f"<{RDFS.label}>", f"<{SKOS.altLabel}>"
 _STATEMENT = f"<{KG.Statement}>"
 _SUBJECT, _PREDICATE, _OBJECT = f"<{RDF.subject}>", f"<{RDF.predicate}>", f"<{RDF.object}>"
 _DERIVED, _EVIDENCE = f"<{PROV.wasDerivedFrom}>", f"<{KG.evidence}>"
+_MENTIONS = f"<{SCHEMA.mentions}>"
 
 Triple = tuple[str, str, str]  # terms in N-Triples syntax
 
@@ -98,12 +99,18 @@ def rewrite(
     renamed: Mapping[str, str],
     described: Mapping[str, tuple[Entity, tuple[str, ...]]],
     base: str,
+    article: str | None = None,
 ) -> bytes:
     """A stored article graph with entities renamed (old IRI → new), every entity's
     description (type, label, the article's own other names) replaced by
-    ``described`` (IRI → entity, aliases) and statement IRIs re-minted."""
+    ``described`` (IRI → entity, aliases), statement IRIs re-minted, and the
+    ``article``'s schema:mentions listing exactly the described entities."""
     ren = {f"<{a}>": f"<{b}>" for a, b in renamed.items()}
     out = {(ren.get(s, s), p, ren.get(o, o)) for s, p, o in triples}
+    if article is not None:
+        node = f"<{article}>"
+        out = {t for t in out if not (t[0] == node and t[1] == _MENTIONS)}
+        out.update((node, _MENTIONS, f"<{iri}>") for iri in described)
     nodes = {f"<{iri}>" for iri in described}
     out = {
         t
@@ -153,6 +160,20 @@ def _views(res: Resolution, base: str) -> dict[str, dict[tuple[str, str], tuple[
     return out
 
 
+def _renames(
+    old: Mapping[tuple[str, str], tuple[str, Entity]],
+    new: Mapping[tuple[str, str], tuple[str, Entity]],
+) -> dict[str, str]:
+    """Old entity IRI → new in one article. When an article's names that shared an
+    entity now go to several (a split), its mentions are exact (rewrite lists
+    them anew) and its facts stay with the entity that kept the IRI."""
+    goes: dict[str, set[str]] = defaultdict(set)
+    for k, (iri, _) in new.items():
+        if k in old:
+            goes[old[k][0]].add(iri)
+    return {a: min(b) for a, b in goes.items() if a not in b}
+
+
 def updates(
     store: Store,
     base: str,
@@ -167,14 +188,14 @@ def updates(
     for iri, ex in articles.items():
         aid = ex.article.identifier
         old, new = old_views.get(aid, {}), new_views.get(aid, {})
-        renamed = {old[k][0]: new[k][0] for k in new if k in old and old[k][0] != new[k][0]}
+        renamed = _renames(old, new)
         described = {node: (e, after.aliases_in(aid, e)) for node, e in new.values()}
         was = {node: (e, before.aliases_in(aid, e)) for node, e in old.values()}
         if renamed or was != described:
             changed[iri] = (renamed, described)
     triples = graph_triples(store, changed)
     return {
-        iri: rewrite(triples[iri], renamed, described, base)
+        iri: rewrite(triples[iri], renamed, described, base, iri)
         for iri, (renamed, described) in changed.items()
     }
 

@@ -64,3 +64,23 @@ def test_a_stored_surname_joins_a_full_name_that_arrives_later(tmp_path: Path) -
 
 def test_a_stored_surname_leaves_a_full_name_when_a_second_arrives(tmp_path: Path) -> None:
     _check(tmp_path, [_person("a.txt", "Maria Lopez")], [_person("c.txt", "Ann Lopez")])
+
+
+def test_names_that_shared_an_entity_split_within_one_article(tmp_path: Path) -> None:
+    # "EU" joined "European Union" while it was the only long form with those
+    # initials; "Edinburgh University" makes "EU" ambiguous again.
+    text = "EU ministers met. The European Union agreed."
+    article = Article("eu.txt", text, "eu.txt", content_hash="e" * 64)
+    eu = Extraction(
+        article,
+        (Mention("EU", "Organization", 0, 2), Mention("European Union", "Organization", 22, 36)),
+    )
+    with open_store(tmp_path / "store") as store:
+        store.replace_graphs({article_iri(BASE, "eu.txt"): to_ntriples(_graph(eu, []))})
+        held = stored_names(store)
+        uni = _person("u.txt", "x")
+        uni = Extraction(uni.article, (Mention("Edinburgh University", "Organization", 0, 20),))
+        iri = article_iri(BASE, "eu.txt")
+        changed = updates(store, BASE, resolve(held.values()), resolve([*held.values(), uni]), held)
+    rewritten = Graph().parse(data=changed[iri], format="nt")
+    assert isomorphic(rewritten, _graph(eu, [uni]))
