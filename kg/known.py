@@ -23,7 +23,7 @@ from rdflib.namespace import PROV, RDF, RDFS, SKOS
 from kg.iris import article_iri, entity_iri, statement_iri
 from kg.query import Term
 from kg.records import Entity, Extraction
-from kg.resolve import Resolution, from_names_record
+from kg.resolve import Resolution, evidence_digest, from_names_record
 from kg.vocab import CLASS_IRIS, KG, SCHEMA
 
 if TYPE_CHECKING:
@@ -38,7 +38,8 @@ _TYPE, _LABEL, _ALT = f"<{RDF.type}>", f"<{RDFS.label}>", f"<{SKOS.altLabel}>"
 _STATEMENT = f"<{KG.Statement}>"
 _SUBJECT, _PREDICATE, _OBJECT = f"<{RDF.subject}>", f"<{RDF.predicate}>", f"<{RDF.object}>"
 _DERIVED, _EVIDENCE = f"<{PROV.wasDerivedFrom}>", f"<{KG.evidence}>"
-_MENTIONS = f"<{SCHEMA.mentions}>"
+_MENTIONS, _MODALITY = f"<{SCHEMA.mentions}>", f"<{KG.modality}>"
+_PLAIN = frozenset({f"<{KG.Asserted}>", f"<{KG.Reported}>"})
 
 Triple = tuple[str, str, str]  # terms in N-Triples syntax
 
@@ -94,19 +95,66 @@ def _unquote(literal: str) -> str:
     return str(from_n3(literal))
 
 
+Ends = dict[tuple[str, str, str, str], tuple[str, str]]
+
+
 def rewrite(
     triples: set[Triple],
     renamed: Mapping[str, str],
     described: Mapping[str, tuple[Entity, tuple[str, ...]]],
     base: str,
     article: str | None = None,
+    ends: Ends | None = None,
 ) -> bytes:
-    """A stored article graph with entities renamed (old IRI → new), every entity's
-    description (type, label, the article's own other names) replaced by
-    ``described`` (IRI → entity, aliases), statement IRIs re-minted, and the
-    ``article``'s schema:mentions listing exactly the described entities."""
+    """A stored article graph as resolution now has it.
+
+    Entities are renamed (old IRI → new); a statement found in ``ends``
+    ((predicate, sentence digest, old subject, old object or "") → new
+    subject and object) gets those ends exactly, so names that shared an
+    entity and now go to several (a split) keep their facts apart; plain
+    triples follow their statements; every entity's description (type,
+    label, the article's own other names) is replaced by ``described`` (IRI
+    → entity, aliases); the ``article``'s schema:mentions list exactly the
+    described entities; statement IRIs are re-minted.
+    """
     ren = {f"<{a}>": f"<{b}>" for a, b in renamed.items()}
-    out = {(ren.get(s, s), p, ren.get(o, o)) for s, p, o in triples}
+    about: dict[str, dict[str, str]] = defaultdict(dict)
+    for s, p, o in triples:
+        about[s][p] = o
+    statements = {
+        st: props
+        for st, props in about.items()
+        if props.get(_TYPE) == _STATEMENT
+        and all(k in props for k in (_SUBJECT, _PREDICATE, _OBJECT, _DERIVED, _EVIDENCE))
+    }
+    plain_before = {
+        (props[_SUBJECT], props[_PREDICATE], props[_OBJECT])
+        for props in statements.values()
+        if props.get(_MODALITY) in _PLAIN
+    }
+    out = {(ren.get(s, s), p, ren.get(o, o)) for s, p, o in set(triples) - plain_before}
+    moved: dict[str, tuple[str, str]] = {}
+    for st, props in statements.items():
+        subject, obj = (
+            ren.get(props[_SUBJECT], props[_SUBJECT]),
+            ren.get(props[_OBJECT], props[_OBJECT]),
+        )
+        key = (
+            props[_PREDICATE][1:-1],
+            evidence_digest(_unquote(props[_EVIDENCE])),
+            props[_SUBJECT][1:-1],
+            props[_OBJECT][1:-1] if props[_OBJECT].startswith("<") else "",
+        )
+        if ends and key in ends:
+            new_s, new_o = ends[key]
+            subject = f"<{new_s}>"
+            obj = f"<{new_o}>" if new_o else obj
+        moved[st] = (subject, obj)
+        out -= {(st, _SUBJECT, ren.get(props[_SUBJECT], props[_SUBJECT]))}
+        out -= {(st, _OBJECT, ren.get(props[_OBJECT], props[_OBJECT]))}
+        out |= {(st, _SUBJECT, subject), (st, _OBJECT, obj)}
+        if props.get(_MODALITY) in _PLAIN:
+            out.add((subject, props[_PREDICATE], obj))
     if article is not None:
         node = f"<{article}>"
         out = {t for t in out if not (t[0] == node and t[1] == _MENTIONS)}
@@ -125,27 +173,46 @@ def rewrite(
         out.add((node, _LABEL, _literal(entity.label)))
         out.update((node, _ALT, _literal(a)) for a in aliases)
     # Statement IRIs are minted from subject, predicate, object, article, sentence.
-    about: dict[str, dict[str, str]] = defaultdict(dict)
-    for s, p, o in out:
-        about[s][p] = o
     new_ids: dict[str, str] = {}
-    for st, props in about.items():
-        if props.get(_TYPE) != _STATEMENT or not all(
-            k in props for k in (_SUBJECT, _PREDICATE, _OBJECT, _DERIVED, _EVIDENCE)
-        ):
-            continue
+    for st, props in statements.items():
+        subject, obj = moved[st]
         new = statement_iri(
             base,
-            props[_SUBJECT][1:-1],
+            subject[1:-1],
             props[_PREDICATE][1:-1],
-            props[_OBJECT],
-            props[_DERIVED][1:-1],
+            obj,
+            ren.get(props[_DERIVED], props[_DERIVED])[1:-1],
             _unquote(props[_EVIDENCE]),
         )
         if f"<{new}>" != st:
             new_ids[st] = f"<{new}>"
     out = {(new_ids.get(s, s), p, new_ids.get(o, o)) for s, p, o in out}
     return "".join(f"{s} {p} {o} .\n" for s, p, o in sorted(out)).encode()
+
+
+def _ends(before: Resolution, after: Resolution, ex: Extraction, base: str) -> Ends:
+    """Where each stored statement's ends were and go: (predicate IRI, sentence
+    digest, old subject, old object or "") → (new subject, new object or "")."""
+    from kg.build import predicate_iri
+
+    aid = ex.article.identifier
+
+    def iri(res: Resolution, cls: str | None, name: str) -> str:
+        entity = res.lookup(aid, cls, name) if cls else None
+        return entity_iri(base, entity.cls, entity.key) if entity else ""
+
+    out: Ends = {}
+    for rel in ex.relations:
+        old_s, new_s = (
+            iri(before, rel.subject_cls, rel.subject),
+            iri(after, rel.subject_cls, rel.subject),
+        )
+        if not (old_s and new_s):
+            continue
+        old_o, new_o = iri(before, rel.obj_cls, rel.obj), iri(after, rel.obj_cls, rel.obj)
+        key = (str(predicate_iri(rel.predicate)), rel.evidence, old_s, old_o)
+        out[key] = (new_s, new_o)
+    return out
 
 
 def _views(res: Resolution, base: str) -> dict[str, dict[tuple[str, str], tuple[str, Entity]]]:
@@ -195,7 +262,9 @@ def updates(
             changed[iri] = (renamed, described)
     triples = graph_triples(store, changed)
     return {
-        iri: rewrite(triples[iri], renamed, described, base, iri)
+        iri: rewrite(
+            triples[iri], renamed, described, base, iri, _ends(before, after, articles[iri], base)
+        )
         for iri, (renamed, described) in changed.items()
     }
 

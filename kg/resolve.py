@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import unicodedata
@@ -121,33 +122,48 @@ class Resolution:
         return tuple(sorted(s for s in own if s and s != entity.label))
 
 
+def evidence_digest(evidence: str) -> str:
+    """A short digest of a statement's sentence, to find it again in a stored graph."""
+    return hashlib.sha256(evidence.encode("utf-8")).hexdigest()[:16]
+
+
 def names_record(ex: Extraction) -> str:
     """What resolution needs of an article, as compact JSON: its names (surface,
-    class, name given), the job titles given to people, the acronyms it defines.
+    class, name given), the names at both ends of each relation (with the
+    digest of its sentence; job titles are read from these), the acronyms it
+    defines.
 
-    Stored with the article's graph, so later runs resolve against it.
+    Stored with the article's graph, so later runs resolve against it and can
+    move a stored statement's ends exactly when its names resolve anew.
     """
     names = sorted({(m.text, m.cls, m.name) for m in ex.mentions})
-    titles = sorted(
+    ends = sorted(
         {
-            (r.subject, r.obj)
+            (
+                r.subject,
+                r.subject_cls,
+                r.predicate,
+                r.obj,
+                r.obj_cls or "",
+                evidence_digest(r.evidence),
+            )
             for r in ex.relations
-            if r.predicate == "schema:jobTitle" and r.subject_cls == PERSON
         }
     )
     defined = sorted(acronym_definitions(ex.article.text).items())
-    doc = {"n": names, "t": titles, "d": defined}
+    doc = {"n": names, "r": ends, "d": defined}
     return json.dumps(doc, ensure_ascii=False, separators=(",", ":"))
 
 
 def from_names_record(identifier: str, record: str) -> Extraction:
-    """An article's names (see :func:`names_record`) as records resolution reads."""
+    """An article's names (see :func:`names_record`) as records resolution reads;
+    a relation's ``evidence`` is its sentence's digest."""
     doc = json.loads(record)
     text = " ".join(f"{long_name} ({short})." for short, long_name in doc.get("d", []))
     article = Article(identifier, text, identifier)
     mentions = tuple(Mention(t, c, 0, 0, name=n) for t, c, n in doc.get("n", []))
     relations = tuple(
-        Relation(s, PERSON, "schema:jobTitle", t, None, "") for s, t in doc.get("t", [])
+        Relation(s, sc, p, o, oc or None, digest) for s, sc, p, o, oc, digest in doc.get("r", [])
     )
     return Extraction(article, mentions, relations)
 

@@ -69,11 +69,24 @@ def test_a_stored_surname_leaves_a_full_name_when_a_second_arrives(tmp_path: Pat
 def test_names_that_shared_an_entity_split_within_one_article(tmp_path: Path) -> None:
     # "EU" joined "European Union" while it was the only long form with those
     # initials; "Edinburgh University" makes "EU" ambiguous again.
-    text = "EU ministers met. The European Union agreed."
+    text = "EU spokeswoman Ann Lee spoke. The European Union agreed."
     article = Article("eu.txt", text, "eu.txt", content_hash="e" * 64)
+    works = Relation(
+        "Ann Lee",
+        "Person",
+        "schema:worksFor",
+        "EU",
+        "Organization",
+        "EU spokeswoman Ann Lee spoke.",
+    )
     eu = Extraction(
         article,
-        (Mention("EU", "Organization", 0, 2), Mention("European Union", "Organization", 22, 36)),
+        (
+            Mention("EU", "Organization", 0, 2),
+            Mention("Ann Lee", "Person", 15, 22),
+            Mention("European Union", "Organization", 34, 48),
+        ),
+        (works,),
     )
     with open_store(tmp_path / "store") as store:
         store.replace_graphs({article_iri(BASE, "eu.txt"): to_ntriples(_graph(eu, []))})
@@ -84,3 +97,5 @@ def test_names_that_shared_an_entity_split_within_one_article(tmp_path: Path) ->
         changed = updates(store, BASE, resolve(held.values()), resolve([*held.values(), uni]), held)
     rewritten = Graph().parse(data=changed[iri], format="nt")
     assert isomorphic(rewritten, _graph(eu, [uni]))
+    # The fact went with the name that gave it: Ann Lee works for "EU", not the Union.
+    assert "id/org/eu>" in changed[iri].decode().split("worksFor> ", 1)[1].splitlines()[0]
