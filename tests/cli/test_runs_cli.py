@@ -167,7 +167,8 @@ def test_corroborated_and_conflicts_give_both_sides(tmp_path: Path) -> None:
     assert explained.stdout.splitlines()[:2] == [
         "conflict: Ann Lee memberOf Green Party: Asserted in one.txt, two.txt; "
         "Negated in three.txt",
-        "conflict: Ann Lee jobTitle: Finance Minister in one.txt; Health Minister in two.txt",
+        "conflict: Ann Lee jobTitle: Finance Minister in one.txt; Health Minister in two.txt; "
+        "minister in three.txt",
     ]
 
 
