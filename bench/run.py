@@ -50,7 +50,7 @@ STAGES = (
     "load",
 )
 START, END = "<!-- bench:start -->", "<!-- bench:end -->"
-SECTIONS = ("throughput", "jobs", "store")
+SECTIONS = ("throughput", "jobs", "store", "startup")
 
 
 class BenchError(RuntimeError):
@@ -478,6 +478,37 @@ def queries(store_dir: Path, repeat: int) -> list[dict[str, Any]]:
     return out
 
 
+_COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+
+
+def startup(work: Path, rounds: int) -> dict[str, Any]:
+    """`kg query` (a count over a store of the examples) against a bare `import spacy`.
+
+    Both in fresh interpreters, alternated so that load on the machine hits both
+    alike; the medians are compared.
+    """
+    store = work / "startup-store"
+    subprocess.run(
+        [*kg_command(), "ingest", str(ROOT / "examples"), "--store", str(store), "-q", "-j", "1"],
+        check=True,
+    )
+    query = [*kg_command(), "query", _COUNT, "--store", str(store), "--format", "csv", "-q"]
+    spacy = [sys.executable, "-c", "import spacy"]
+    kg_s, spacy_s = [], []
+    for _ in range(rounds):
+        for args, times in ((query, kg_s), (spacy, spacy_s)):
+            start = time.perf_counter()
+            subprocess.run(args, check=True, stdout=subprocess.DEVNULL)
+            times.append(time.perf_counter() - start)
+    kg_med, spacy_med = statistics.median(kg_s), statistics.median(spacy_s)
+    return {
+        "rounds": rounds,
+        "kg_query_s": kg_med,
+        "import_spacy_s": spacy_med,
+        "ratio": kg_med / spacy_med,
+    }
+
+
 # ----------------------------------------------------------------------------- report
 
 
@@ -586,6 +617,18 @@ def table(r: dict[str, Any]) -> str:
                     None,
                 )
             )
+    su = r.get("startup")
+    if su:
+        lines.append(
+            _row(
+                '`kg query` (a count) wall time / bare `python -c "import spacy"`',
+                f"store of the examples, median of {su['rounds']}",
+                f"{su['ratio']:.2f} ({su['kg_query_s'] * 1000:,.0f} ms vs "
+                f"{su['import_spacy_s'] * 1000:,.0f} ms)",
+                "≤ 0.5",
+                su["ratio"] <= 0.5,
+            )
+        )
     for q in r.get("queries", []):
         lines.append(
             _row(
@@ -722,6 +765,10 @@ def main(argv: list[str] | None = None) -> int:
 
             say("saved queries")
             results["queries"] = queries(Path(results["load"]["store"]), repeat=3)
+
+        if "startup" in args.only:
+            say("startup: kg query against import spacy")
+            results["startup"] = startup(work, rounds=max(5, args.rounds))
 
     results["load_before"], results["load_after"] = load_before, os.getloadavg()[0]
     results["elapsed_s"] = time.perf_counter() - started

@@ -142,7 +142,7 @@ def extract_texts(
     from kg.build import Builder
     from kg.extract import extract_articles
     from kg.ingest import article_from_bytes
-    from kg.pipeline import RunResult
+    from kg.pipeline import RunResult, run_info
     from kg.resolve import resolve
 
     named = (
@@ -154,7 +154,7 @@ def extract_texts(
     settings = _settings(base, model, validate, jobs)
     extractions = list(extract_articles(articles, settings))
     result = RunResult(articles=articles, extractions=extractions)
-    result.builder = Builder(settings.base, resolve(extractions))
+    result.builder = Builder(settings.base, resolve(extractions), run_info(settings))
     return _finish(result, settings)
 
 

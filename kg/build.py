@@ -3,14 +3,25 @@
 from __future__ import annotations
 
 import logging
+from datetime import UTC
 from decimal import Decimal
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import PROV, RDF, RDFS, SKOS, XSD
 
-from kg.iris import article_iri, entity_iri, statement_iri
-from kg.records import COUNTRY, PLACE, Article, Entity, Extraction, Relation, dedupe_relations
-from kg.resolve import Resolution
+from kg.iris import article_iri, entity_iri, run_iri, statement_iri
+from kg.known import NAMES
+from kg.records import (
+    COUNTRY,
+    PLACE,
+    Article,
+    Entity,
+    Extraction,
+    Relation,
+    RunInfo,
+    dedupe_relations,
+)
+from kg.resolve import Resolution, names_record
 from kg.vocab import CLASS_IRIS, KG, MODALITY_IRIS, RELATIONS, SCHEMA, bind_prefixes
 
 logger = logging.getLogger(__name__)
@@ -47,9 +58,11 @@ def new_graph() -> Graph:
 class Builder:
     """Builds one graph per article from a run's extractions and resolution."""
 
-    def __init__(self, base: str, resolution: Resolution) -> None:
+    def __init__(self, base: str, resolution: Resolution, run: RunInfo | None = None) -> None:
         self.base = base
         self.res = resolution
+        self.run = run
+        self._article = ""
         self._nodes: dict[tuple[str, str], URIRef] = {}
         # Per article being built: lookups already made, entities already described.
         self._lookups: dict[tuple[str, str], Entity | None] = {}
@@ -65,7 +78,7 @@ class Builder:
 
     def article_node(self, article: Article) -> URIRef:
         """The IRI of an article."""
-        return URIRef(article_iri(self.base, article.identifier, article.content_hash))
+        return URIRef(article_iri(self.base, article.identifier))
 
     def _lookup(self, aid: str, cls: str, name: str) -> Entity | None:
         # An article names the same entity many times; resolving a name folds it (regexes).
@@ -82,9 +95,31 @@ class Builder:
         self._described.add((entity.cls, entity.key))
         graph.add((node, RDF.type, CLASS_IRIS[entity.cls]))
         graph.add((node, RDFS.label, Literal(entity.label)))
-        for alias in entity.aliases:
+        # Only the names this article gives it: an article's graph says what the
+        # article says, and deleting the article takes its names away.
+        for alias in self.res.aliases_in(self._article, entity):
             graph.add((node, SKOS.altLabel, Literal(alias)))
         return node
+
+    def _provenance(self, graph: Graph, article: URIRef) -> None:
+        run = self.run
+        if run is None:
+            return
+        started = run.started.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+        node = URIRef(run_iri(self.base, run.kg_version, run.model, run.model_version, started))
+        software = URIRef(f"{self.base}software/kg-{run.kg_version}")
+        model = URIRef(entity_iri(self.base, "Model", f"{run.model} {run.model_version}"))
+        graph.add((article, PROV.wasGeneratedBy, node))
+        graph.add((node, RDF.type, PROV.Activity))
+        graph.add((node, PROV.startedAtTime, Literal(started, datatype=XSD.dateTime)))
+        graph.add((node, PROV.wasAssociatedWith, software))
+        graph.add((node, PROV.used, model))
+        graph.add((software, RDF.type, PROV.SoftwareAgent))
+        graph.add((software, SCHEMA.name, Literal("kg")))
+        graph.add((software, SCHEMA.softwareVersion, Literal(run.kg_version)))
+        graph.add((model, RDF.type, PROV.Entity))
+        graph.add((model, SCHEMA.name, Literal(run.model)))
+        graph.add((model, SCHEMA.version, Literal(run.model_version)))
 
     def article_graph(self, ex: Extraction) -> Graph:
         """The graph of one article: its metadata, entities, facts and statements."""
@@ -102,10 +137,14 @@ class Builder:
         self._described = set()
         art = ex.article
         aid = art.identifier
+        self._article = aid
         node = self.article_node(art)
+        self._provenance(graph, node)
         graph.add((node, RDF.type, SCHEMA.NewsArticle))
         graph.add((node, SCHEMA.identifier, Literal(aid)))
         graph.add((node, KG.contentHash, Literal(art.content_hash)))
+        # What later runs resolve their articles against (kg.known).
+        graph.add((node, URIRef(NAMES), Literal(names_record(ex))))
         if art.headline:
             graph.add((node, SCHEMA.headline, Literal(art.headline)))
         if art.date_published:

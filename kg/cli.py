@@ -16,21 +16,14 @@ import click
 
 from kg import __version__
 from kg.errors import KgError
-from kg.serialize import (
-    QuadLines,
-    TripleLines,
-    jsonld_from_ntriples,
-    trig_from_nquads,
-    turtle_from_ntriples,
-    write_atomic,
-)
 from kg.settings import DEFAULT_BASE, DEFAULT_MODEL, Settings
 
 if TYPE_CHECKING:
     from kg.validate import ValidationReport
 
-# kg.pipeline (spaCy) and kg.validate (pySHACL) are imported by the commands
-# that need them, so that query, stats, export and explain start fast.
+# spaCy, pySHACL and the pipeline are imported inside the commands that
+# extract or validate: `kg query`, `stats`, `export` and `explain` start
+# without them (tests/cli/test_startup.py).
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -217,6 +210,8 @@ def _report_failure(exc: KgError) -> None:
 
 
 def _emit_report(text: str, report: str | None) -> None:
+    from kg.serialize import write_atomic
+
     if report:
         write_atomic(report, text.encode("utf-8"))
     else:
@@ -256,6 +251,13 @@ def extract(
     check_output_paths(output, report)
     from kg.pipeline import build as build_graphs
     from kg.pipeline import run as run_pipeline
+    from kg.serialize import (
+        QuadLines,
+        TripleLines,
+        jsonld_from_ntriples,
+        trig_from_nquads,
+        turtle_from_ntriples,
+    )
 
     started = time.perf_counter()
     settings = Settings(base=base, model=model, validate=not no_validate, jobs=jobs)
@@ -293,39 +295,6 @@ def extract(
             err=True,
         )
     sys.exit(EXIT_INPUTS_FAILED if result.failures else EXIT_OK)
-
-
-@cli.command("validate", epilog=EXIT_CODES_HELP)
-@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, allow_dash=True))
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["turtle", "nt", "nquads", "trig", "jsonld"]),
-    help="Format of every FILE  [default: from the suffix: .ttl .nt .nq .trig .jsonld; "
-    "Turtle for -]",
-)
-@click.option(
-    "--report",
-    type=click.Path(dir_okay=False),
-    help="Write the SHACL report here instead of stderr.",
-)
-@verbosity
-@handle_errors
-def validate_cmd(files: tuple[str, ...], fmt: str | None, report: str | None) -> None:
-    """Validate RDF files (Turtle, N-Triples, N-Quads, TriG, JSON-LD; - for stdin)
-    against kg's SHACL shapes."""
-    check_output_paths(report)
-    from kg.validate import validate_files
-
-    outcome = validate_files(list(files), fmt)
-    if outcome.conforms:
-        click.echo(f"{len(files)} file(s) conform to the shapes", err=True)
-        if report:
-            _emit_report(outcome.text, report)
-        return
-    _emit_report(outcome.text, report)
-    click.echo(f"Error: {outcome.violations} violations", err=True)
-    sys.exit(EXIT_NONCONFORMING)
 
 
 # --------------------------------------------------------------------------- store commands
@@ -408,11 +377,62 @@ def store_options(func: F) -> F:
 
 
 def _write_output(data: bytes, output: str = "-") -> None:
+    from kg.serialize import write_atomic
+
     if output == "-":
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
     else:
         write_atomic(output, data)
+
+
+@cli.command("validate", epilog=EXIT_CODES_HELP)
+@click.argument("files", nargs=-1, type=click.Path(dir_okay=False, allow_dash=True))
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["turtle", "nt", "nquads", "trig", "jsonld"]),
+    help="Format of every FILE  [default: from the suffix: .ttl .nt .nq .trig .jsonld; "
+    "Turtle for -]",
+)
+@click.option(
+    "--report",
+    type=click.Path(dir_okay=False),
+    help="Write the SHACL report here instead of stderr.",
+)
+@store_options
+@verbosity
+@handle_errors
+def validate_cmd(
+    files: tuple[str, ...], fmt: str | None, report: str | None, store_opts: dict[str, Any]
+) -> None:
+    """Validate RDF files (Turtle, N-Triples, N-Quads, TriG, JSON-LD; - for stdin), or
+    with --store / --endpoint and no FILES the whole store (the merge of its graphs),
+    against kg's SHACL shapes."""
+    check_output_paths(report)
+    on_store = store_opts["store_dir"] is not None or store_opts["endpoint"]
+    if bool(files) == bool(on_store):
+        raise click.UsageError("give FILES, or --store DIR / --endpoint URL (not both)")
+    if files:
+        from kg.validate import validate_files
+
+        outcome = validate_files(list(files), fmt)
+        what = f"{len(files)} file(s) conform"
+    else:
+        from kg.pipeline import validate_store
+        from kg.store import open_store
+
+        with open_store(read_only=True, **store_opts) as store:
+            outcome = validate_store(store)
+            what = f"the store {store.location} conforms"
+    if outcome.conforms:
+        click.echo(f"{what} to the shapes", err=True)
+        if report:
+            _emit_report(outcome.text, report)
+        return
+    _emit_report(outcome.text, report)
+    click.echo(f"Error: {outcome.violations} violations", err=True)
+    sys.exit(EXIT_NONCONFORMING)
 
 
 @cli.command(epilog=EXIT_CODES_HELP)
@@ -575,11 +595,15 @@ def export(output: str, fmt: str, store_opts: dict[str, Any]) -> None:
 
 
 @cli.command(epilog=EXIT_CODES_HELP)
+@click.option(
+    "--force", is_flag=True, help="Extract again articles whose text is already in the store."
+)
 @extraction_options
 @store_options
 @verbosity
 @handle_errors
 def ingest(
+    force: bool,
     inputs: tuple[str, ...],
     report: str | None,
     no_validate: bool,
@@ -590,9 +614,12 @@ def ingest(
 ) -> None:
     """Extract, validate and load articles into the store in one pass.
 
-    Each article goes into its own named graph (the article's IRI); articles
-    whose text is already in the store are skipped. A graph that does not
-    conform to the shapes is not loaded.
+    An article is its identifier (its path under the input folder, or its
+    URL) and goes into its own named graph. Articles already in the store
+    with the same text are skipped (unless --force); an article whose text
+    changed replaces its graph. Names resolve against the entities the store
+    holds, so any split of the same articles into runs gives the same store.
+    A graph that does not conform to the shapes is not loaded.
     """
     from kg.pipeline import ingest as run_ingest
     from kg.store import open_store
@@ -603,7 +630,12 @@ def ingest(
     quiet = bool(click.get_current_context().meta.get("kg.quiet"))
     with open_store(**store_opts) as store:
         outcome = run_ingest(
-            list(inputs), settings, store, on_error=_report_failure, on_progress=ProgressLine(quiet)
+            list(inputs),
+            settings,
+            store,
+            on_error=_report_failure,
+            on_progress=ProgressLine(quiet),
+            force=force,
         )
     result = outcome.run
     if outcome.report is not None and not outcome.report.conforms:
@@ -612,10 +644,41 @@ def ingest(
         click.echo(
             f"kg: {len(outcome.built.graphs)} articles loaded, {outcome.skipped} unchanged, "
             f"{outcome.built.statements} statements, {len(result.failures)} failed inputs, "
-            f"{time.perf_counter() - started:.1f} s",
+            f"{time.perf_counter() - started:.1f} s"
+            + (f"; {outcome.replaced} edited articles replaced" if outcome.replaced else "")
+            + (f"; {outcome.rewritten} other graphs updated" if outcome.rewritten else ""),
             err=True,
         )
     sys.exit(EXIT_INPUTS_FAILED if result.failures else EXIT_OK)
+
+
+@cli.command(epilog=EXIT_CODES_HELP)
+@click.argument("articles", nargs=-1, required=True)
+@click.option(
+    "--base",
+    default=DEFAULT_BASE,
+    show_default=True,
+    callback=_check_base,
+    help="Base IRI the articles were ingested under.",
+)
+@store_options
+@verbosity
+@handle_errors
+def delete(articles: tuple[str, ...], base: str, store_opts: dict[str, Any]) -> None:
+    """Remove ARTICLES (identifiers as ingested, e.g. 001.txt or a URL, or article IRIs)
+    from the store, with the entities no other article names.
+
+    All of them in one transaction (embedded store); an ARTICLE the store does
+    not hold is an error and nothing is removed.
+    """
+    from kg.pipeline import delete as run_delete
+    from kg.store import open_store
+
+    quiet = bool(click.get_current_context().meta.get("kg.quiet"))
+    with open_store(**store_opts) as store:
+        removed = run_delete(list(articles), Settings(base=base), store)
+    if not quiet:
+        click.echo(f"kg: {len(removed)} articles deleted from {store.location}", err=True)
 
 
 @cli.command(epilog=EXIT_CODES_HELP)
@@ -640,6 +703,7 @@ def explain(name: str, graph_files: tuple[str, ...], fmt: str, store_opts: dict[
     import json
 
     from kg.explain import EXPLAIN_QUERY, NAME_QUERY, matching_labels
+    from kg.explain import conflicts as explain_conflicts
     from kg.explain import explain as explain_rows
 
     with _rows_source(graph_files, store_opts) as rows_of:
@@ -651,6 +715,8 @@ def explain(name: str, graph_files: tuple[str, ...], fmt: str, store_opts: dict[
     if fmt == "json":
         click.echo(json.dumps([_asdict(e) for e in found], indent=1, ensure_ascii=False))
         return
+    for line in explain_conflicts(found):
+        click.echo(f"conflict: {line}")
     for e in found:
         source = f"; according to {e.source}" if e.source else ""
         click.echo(f"{e.subject} {e.predicate} {e.obj}  [{e.modality}, {e.confidence}{source}]")

@@ -90,3 +90,41 @@ def matching_labels(rows: Iterable[dict[str, str | None]], name: str) -> set[str
     """The canonical labels of entities one of whose names is ``name`` (rows of NAME_QUERY)."""
     wanted = fold(name)
     return {row["label"] or "" for row in rows if fold(row.get("name") or "") == wanted}
+
+
+_PLAIN = ("Asserted", "Reported")
+_CONTRADICTING = ("Negated", "Past")
+#: properties a subject holds one current value of (a person's job title)
+SINGLE_VALUED = ("jobTitle",)
+
+
+def conflicts(found: Iterable[Explanation]) -> list[str]:
+    """Both sides of each conflict among explanations: a fact asserted in one article
+    and denied or past in another, or two current values of a single-valued property."""
+    by_fact: dict[tuple[str, str, str], dict[str, set[str]]] = {}
+    by_value: dict[tuple[str, str], dict[str, set[str]]] = {}
+    for e in found:
+        by_fact.setdefault((e.subject, e.predicate, e.obj), {}).setdefault(e.modality, set()).add(
+            e.article
+        )
+        if e.predicate in SINGLE_VALUED and e.modality in _PLAIN:
+            by_value.setdefault((e.subject, e.predicate), {}).setdefault(e.obj, set()).add(
+                e.article
+            )
+    out = []
+    for (s, p, o), modalities in sorted(by_fact.items()):
+        said = set().union(*(modalities.get(m, set()) for m in _PLAIN))
+        denied = {m: a for m, a in modalities.items() if m in _CONTRADICTING and a - said}
+        if said and denied:
+            sides = [
+                f"{'/'.join(m for m in _PLAIN if m in modalities)} in {', '.join(sorted(said))}"
+            ]
+            sides += [f"{m} in {', '.join(sorted(a))}" for m, a in sorted(denied.items())]
+            out.append(f"{s} {p} {o}: " + "; ".join(sides))
+    for (s, p), values in sorted(by_value.items()):
+        folded = sorted({fold(v) for v in values})
+        # "Secretary" and "Home Secretary" are one title written two ways.
+        if any(a not in b and b not in a for a in folded for b in folded):
+            listed = "; ".join(f"{v} in {', '.join(sorted(a))}" for v, a in sorted(values.items()))
+            out.append(f"{s} {p}: {listed}")
+    return out

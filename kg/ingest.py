@@ -142,7 +142,8 @@ def parse_html(raw: str, identifier: str, source: str) -> Article:
     meta["date_published"] = when or article.date_published
     url = page.url or (doc.url if doc is not None else None)
     if url:
-        meta["url"] = url
+        # An HTML page is its canonical URL, wherever the copy was read from.
+        meta["url"] = meta["identifier"] = url
     article = replace(article, **meta)
     _warn_if_short(article, raw, source)
     return article
@@ -253,7 +254,9 @@ def _article_or_error(
         return exc
 
 
-def _read_file(path: Path, source: str, max_bytes: int) -> Article | InputError:
+def _read_file(
+    path: Path, source: str, max_bytes: int, identifier: str | None = None
+) -> Article | InputError:
     try:
         with path.open("rb") as fh:
             data = fh.read(max_bytes + 1)
@@ -261,7 +264,7 @@ def _read_file(path: Path, source: str, max_bytes: int) -> Article | InputError:
         return InputError(source, _os_problem(exc))
     if len(data) > max_bytes:
         return _too_large(source, len(data), max_bytes)
-    return _article_or_error(data, source)
+    return _article_or_error(data, source, identifier)
 
 
 def _read_stdin(max_bytes: int) -> Article | InputError:
@@ -275,7 +278,7 @@ def _read_stdin(max_bytes: int) -> Article | InputError:
 
 
 def _read_path(
-    path: Path, source: str, max_bytes: int, seen: set[tuple[int, int]]
+    path: Path, source: str, max_bytes: int, seen: set[tuple[int, int]], root: Path | None = None
 ) -> Iterator[Article | InputError]:
     try:
         info = path.stat()
@@ -289,7 +292,10 @@ def _read_path(
         if stat.S_ISREG(info.st_mode) and info.st_size > max_bytes:
             yield _too_large(source, info.st_size, max_bytes)
         else:
-            yield _read_file(path, source, max_bytes)
+            # An article's identifier is its path under the folder given (its name
+            # when the file itself was given), so a/001.txt and b/001.txt differ.
+            identifier = path.relative_to(root).as_posix() if root is not None else path.name
+            yield _read_file(path, source, max_bytes, identifier)
         return
     # A directory met twice (a symbolic link to itself, a parent or a
     # sibling) is read once, so a link loop cannot recurse for ever.
@@ -305,7 +311,7 @@ def _read_path(
         return
     for child in children:
         if not child.name.startswith("."):
-            yield from _read_path(child, str(child), max_bytes, seen)
+            yield from _read_path(child, str(child), max_bytes, seen, root or path)
 
 
 def read_inputs(

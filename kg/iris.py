@@ -14,6 +14,7 @@ _CLASS_PATHS = {
     "Place": "place",
     "Event": "event",
     "Agreement": "agreement",
+    "Model": "model",
 }
 
 
@@ -37,11 +38,22 @@ def entity_iri(base: str, cls: str, key: str) -> str:
     return f"{base}{_CLASS_PATHS[cls]}/{slug(key)}"
 
 
-def article_iri(base: str, identifier: str, content_hash: str) -> str:
-    """An article's IRI: its file name plus a digest of its text, so two files
-    called ``001.txt`` in different folders stay two articles and a re-run of
-    the same text gives the same IRI."""
-    return f"{base}article/{slug(identifier)}-{content_hash[:12]}"
+def article_iri(base: str, identifier: str) -> str:
+    """An article's IRI, from its identifier alone (its path under the input
+    root, or its URL): an edited article keeps its IRI, so its graph is replaced.
+
+    A digest of the identifier is added when the slug loses anything (case,
+    punctuation), so ``A.txt`` and ``a.txt`` stay two articles.
+    """
+    readable = slug(identifier)
+    if readable == identifier:
+        return f"{base}article/{readable}"
+    return f"{base}article/{readable}-{_digest(identifier, size=8)}"
+
+
+def run_iri(base: str, *parts: str) -> str:
+    """The IRI of one run (a prov:Activity) from what identifies it."""
+    return f"{base}run/{_digest(*parts, size=16)}"
 
 
 def statement_iri(

@@ -3,19 +3,23 @@
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from importlib import metadata
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from rdflib import Graph
 from rdflib.namespace import RDF
 
+from kg import __version__
 from kg.build import Builder, new_graph
 from kg.errors import InputError
-from kg.extract import extract_articles
 from kg.ingest import read_inputs
 from kg.iris import article_iri
-from kg.records import Article, Extraction
+from kg.records import Article, Extraction, RunInfo
 from kg.resolve import resolve
 from kg.serialize import to_ntriples
 from kg.settings import Settings
@@ -117,15 +121,53 @@ def combine(reports: Sequence[ValidationReport]) -> ValidationReport:
 def _articles(
     inputs: Sequence[str], result: RunResult, on_error: Callable[[InputError], None] | None
 ) -> list[Article]:
-    articles = []
+    articles: list[Article] = []
+    seen: dict[str, str] = {}
     for item in read_inputs(inputs):
+        if isinstance(item, Article) and item.identifier in seen:
+            # An article is its identifier: two inputs with one identifier would
+            # overwrite each other's graph.
+            item = InputError(
+                item.source, f"same identifier {item.identifier!r} as {seen[item.identifier]}"
+            )
         if isinstance(item, InputError):
             result.failures.append(item)
             if on_error:
                 on_error(item)
         else:
+            seen[item.identifier] = item.source
             articles.append(item)
     return articles
+
+
+def _model_version(model: str) -> str:
+    """The installed version of a spaCy pipeline package, or of a pipeline folder."""
+    try:
+        return metadata.version(model.replace("_", "-"))
+    except metadata.PackageNotFoundError:
+        pass
+    meta = Path(model) / "meta.json"
+    if meta.is_file():
+        import json
+
+        try:
+            return str(json.loads(meta.read_text(encoding="utf-8")).get("version", "unknown"))
+        except (OSError, ValueError):
+            return "unknown"
+    return "unknown"
+
+
+def run_info(settings: Settings) -> RunInfo:
+    """What made this run's graphs and when: ``$SOURCE_DATE_EPOCH`` fixes the time,
+    for reproducible output (https://reproducible-builds.org/specs/source-date-epoch/)."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    started = (
+        datetime.fromtimestamp(int(epoch), UTC)
+        if epoch.isdigit()
+        else datetime.now(UTC).replace(microsecond=0)
+    )
+    name = Path(settings.model).name if "/" in settings.model else settings.model
+    return RunInfo(__version__, name, _model_version(settings.model), started)
 
 
 Progress = Callable[[int, int, int], None]
@@ -135,18 +177,23 @@ def run(
     inputs: Sequence[str],
     settings: Settings,
     on_error: Callable[[InputError], None] | None = None,
-    skip: Callable[[Article], bool] | None = None,
+    skip: Callable[[Sequence[Article]], Sequence[Article]] | None = None,
     on_progress: Progress | None = None,
+    stored: Callable[[], Sequence[Extraction]] | None = None,
 ) -> RunResult:
     """Read, extract, resolve and build every input; bad inputs are collected, not raised.
 
-    ``skip`` lets a caller leave out articles it already has (kg ingest);
-    ``on_progress(done, total, words)`` is called after each article's NLP.
+    ``skip`` keeps the articles a caller still needs (kg ingest leaves out
+    those it has); ``stored`` gives the names of the articles a store already
+    holds, resolved together with the run's; ``on_progress(done, total,
+    words)`` is called after each article's NLP.
     """
+    from kg.extract import extract_articles  # spaCy: only when extracting
+
     result = RunResult()
     articles = _articles(inputs, result, on_error)
     if skip is not None:
-        articles = [a for a in articles if not skip(a)]
+        articles = list(skip(articles))
     result.articles = articles
     extractions = []
     words = 0
@@ -156,19 +203,22 @@ def run(
         if on_progress is not None:
             on_progress(len(extractions), len(articles), words)
     result.extractions = extractions
-    result.builder = Builder(settings.base, resolve(extractions))
+    others = list(stored()) if stored is not None and extractions else []
+    result.builder = Builder(settings.base, resolve([*others, *extractions]), run_info(settings))
     logger.info("%d articles, %d failed inputs", len(articles), len(result.failures))
     return result
 
 
 @dataclass
 class IngestResult:
-    """What ``ingest`` did: the run, its graphs, how many articles it skipped, if it loaded."""
+    """What ``ingest`` did: the run, its graphs, what it skipped or replaced, if it loaded."""
 
     run: RunResult
     built: Built
     skipped: int
     loaded: bool
+    replaced: int = 0
+    rewritten: int = 0
 
     @property
     def report(self) -> ValidationReport | None:
@@ -182,28 +232,90 @@ def ingest(
     store: Store,
     on_error: Callable[[InputError], None] | None = None,
     on_progress: Progress | None = None,
+    *,
+    force: bool = False,
 ) -> IngestResult:
-    """Extract, validate and load into ``store``; articles already there are skipped.
+    """Extract, validate and load into ``store``, resolving with what it holds.
 
-    An article is already there when the store holds its IRI with the same
-    content hash (the IRI is minted from the file name and the text's hash).
-    A graph that does not conform is not loaded (``loaded`` is False).
+    An article is its identifier: one already in the store with the same
+    content hash is skipped (unless ``force``), one whose text changed is
+    extracted again and its graph replaced. The run's articles resolve
+    together with the names of every stored article, so the store is what one
+    run over all of them would give; stored graphs that this changes are
+    rewritten. Everything goes in one load (one transaction in the embedded
+    store). A graph that does not conform is not loaded (``loaded`` False).
     """
+    from kg.known import article_graphs, stored_names, updates
+
     skipped = 0
+    replaced: list[str] = []
+    held: dict[str, Extraction] = {}
 
-    def known(article: Article) -> bool:
+    def keep(articles: Sequence[Article]) -> list[Article]:
         nonlocal skipped
-        iri = article_iri(settings.base, article.identifier, article.content_hash)
-        if store.article_hash(iri) == article.content_hash:
-            skipped += 1
-            return True
-        return False
+        hashes = article_graphs(store, (a.identifier for a in articles))
+        out = []
+        for article in articles:
+            iri = article_iri(settings.base, article.identifier)
+            if iri in hashes and hashes[iri] == article.content_hash and not force:
+                skipped += 1
+                continue
+            if iri in hashes:
+                replaced.append(iri)
+            out.append(article)
+        return out
 
-    result = run(inputs, settings, on_error=on_error, skip=known, on_progress=on_progress)
+    def others() -> list[Extraction]:
+        held.update(stored_names(store))
+        return [ex for iri, ex in held.items() if iri not in replaced]
+
+    result = run(
+        inputs, settings, on_error=on_error, skip=keep, on_progress=on_progress, stored=others
+    )
     built = build(result, check=settings.validate)
     # Nothing new, or a graph that does not conform: nothing is loaded.
     if not built.graphs or (built.report is not None and not built.report.conforms):
         return IngestResult(result, built, skipped, loaded=False)
-    store.replace_graphs(built.graphs)
+    assert result.builder is not None
+    rest = {iri: ex for iri, ex in held.items() if iri not in built.graphs}
+    extra = updates(store, settings.base, resolve(held.values()), result.builder.res, rest)
+    store.replace_graphs({**built.graphs, **extra})
     store.load_ontology()
-    return IngestResult(result, built, skipped, loaded=True)
+    return IngestResult(
+        result, built, skipped, loaded=True, replaced=len(replaced), rewritten=len(extra)
+    )
+
+
+def delete(identifiers: Sequence[str], settings: Settings, store: Store) -> list[str]:
+    """Remove articles (by identifier or IRI) from ``store``, with the entities no
+    other article names; the other articles resolve again without them.
+
+    Returns the IRIs of the graphs removed.
+
+    Raises:
+        InputError: an identifier names no article in the store (nothing removed).
+    """
+    from kg.known import article_graphs, delete_plan
+    from kg.query import Term
+
+    found: set[str] = set()
+    for name in identifiers:
+        held = article_graphs(store, [name])
+        if not held and ":" in name:
+            ask = "ASK { GRAPH ?g { ?g a schema:NewsArticle } }"
+            if store.query(ask, {"g": Term.iri(name)}).boolean:
+                held = {name: ""}
+        if not held:
+            raise InputError(name, "no such article in the store")
+        found.update(held)
+    graphs = sorted(found)
+    store.replace_graphs(delete_plan(store, settings.base, graphs))
+    return graphs
+
+
+def validate_store(store: Store) -> ValidationReport:
+    """Validate the whole store (the merge of its graphs) against the shapes."""
+    merged = store.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }").turtle or ""
+    graph = new_graph()
+    graph.parse(data=merged, format="turtle")
+    return validate(graph)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from enum import StrEnum
 
 
@@ -93,6 +93,16 @@ class Entity:
     label: str
     cls: str
     aliases: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class RunInfo:
+    """How a run made its graphs (prov:wasGeneratedBy): kg, the spaCy model, when."""
+
+    kg_version: str
+    model: str
+    model_version: str
+    started: datetime
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 import unicodedata
-from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections import defaultdict
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from kg.gazetteer import gazetteer
@@ -15,8 +17,11 @@ from kg.records import (
     EVENT,
     ORGANIZATION,
     PERSON,
+    Article,
     Entity,
     Extraction,
+    Mention,
+    Relation,
 )
 
 _SPELLING = (
@@ -88,11 +93,20 @@ def acronym_definitions(text: str) -> dict[str, str]:
 
 @dataclass
 class Resolution:
-    """The entities of a run and how each article's names map onto them."""
+    """The entities of a set of articles and how each article's names map onto them.
+
+    Resolution is a pure function of every article's names (see
+    :func:`names_record`): whatever runs, processes or machines the articles
+    went through, the same articles give the same entities. A store keeps
+    each article's names, so a run resolves its articles together with those
+    already stored (kg.known).
+    """
 
     entities: dict[tuple[str, str], Entity] = field(default_factory=dict)
     # (article identifier, class, name key) -> entity key
     index: dict[tuple[str, str, str], tuple[str, str]] = field(default_factory=dict)
+    # (article identifier, entity key) -> the surface forms this article uses
+    surfaces: dict[tuple[str, tuple[str, str]], set[str]] = field(default_factory=dict)
 
     def lookup(self, article: str, cls: str, name: str) -> Entity | None:
         """The entity an article's name of a class resolved to."""
@@ -102,14 +116,79 @@ class Resolution:
         key = self.index.get((article, cls, name_key(name)))
         return self.entities.get(key) if key else None
 
+    def aliases_in(self, article: str, entity: Entity) -> tuple[str, ...]:
+        """The other names ``article`` itself gives ``entity`` (its skos:altLabels there)."""
+        own = self.surfaces.get((article, (entity.cls, entity.key)), set())
+        return tuple(sorted(s for s in own if s and s != entity.label))
+
+
+def evidence_digest(evidence: str) -> str:
+    """A short digest of a statement's sentence, to find it again in a stored graph."""
+    return hashlib.sha256(evidence.encode("utf-8")).hexdigest()[:16]
+
+
+def names_record(ex: Extraction) -> str:
+    """What resolution needs of an article, as compact JSON: its names (surface,
+    class, name given), the names at both ends of each relation (with the
+    digest of its sentence; job titles are read from these), the acronyms it
+    defines.
+
+    Stored with the article's graph, so later runs resolve against it and can
+    move a stored statement's ends exactly when its names resolve anew.
+    """
+    names = sorted({(m.text, m.cls, m.name) for m in ex.mentions})
+    ends = sorted(
+        {
+            (
+                r.subject,
+                r.subject_cls,
+                r.predicate,
+                r.obj,
+                r.obj_cls or "",
+                evidence_digest(r.evidence),
+            )
+            for r in ex.relations
+        }
+    )
+    defined = sorted(acronym_definitions(ex.article.text).items())
+    doc = {"n": names, "r": ends, "d": defined}
+    return json.dumps(doc, ensure_ascii=False, separators=(",", ":"))
+
+
+def from_names_record(identifier: str, record: str) -> Extraction:
+    """An article's names (see :func:`names_record`) as records resolution reads;
+    a relation's ``evidence`` is its sentence's digest."""
+    doc = json.loads(record)
+    text = " ".join(f"{long_name} ({short})." for short, long_name in doc.get("d", []))
+    article = Article(identifier, text, identifier)
+    mentions = tuple(Mention(t, c, 0, 0, name=n) for t, c, n in doc.get("n", []))
+    relations = tuple(
+        Relation(s, sc, p, o, oc or None, digest) for s, sc, p, o, oc, digest in doc.get("r", [])
+    )
+    return Extraction(article, mentions, relations)
+
+
+Names = dict[tuple[str, str, str], str]
+Groups = dict[tuple[str, str, str], tuple[str, str]]
+
+
+def _titles(extractions: list[Extraction]) -> dict[str, set[str]]:
+    """Job titles per (article, person name key)."""
+    titles: dict[str, set[str]] = defaultdict(set)
+    for ex in extractions:
+        for rel in ex.relations:
+            if rel.predicate == "schema:jobTitle" and rel.subject_cls == PERSON:
+                titles[f"{ex.article.identifier}\x1f{name_key(rel.subject)}"].add(name_key(rel.obj))
+    return titles
+
 
 def _canonical_groups(
     extractions: list[Extraction],
-) -> tuple[dict[tuple[str, str, str], tuple[str, str]], dict[tuple[str, str], Counter[str]]]:
-    """Map every (article, class, key) to a group key; count surface forms per group."""
+) -> tuple[Names, Groups, dict[tuple[str, str, str], set[str]]]:
+    """Map every (article, class, key) to a group key; the surface forms of each name."""
     gaz = gazetteer()
-    surfaces: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
-    names: dict[tuple[str, str, str], str] = {}
+    surfaces: dict[tuple[str, str, str], set[str]] = defaultdict(set)
+    names: Names = {}
     for ex in extractions:
         aid = ex.article.identifier
         for m in ex.mentions:
@@ -119,11 +198,8 @@ def _canonical_groups(
                 hint = country.name if country else hint
             key = (aid, m.cls, name_key(hint))
             names.setdefault(key, hint)
-            if not m.name:
-                surfaces[(m.cls, name_key(hint))][_clean_surface(m.text)] += 1
-            else:
-                surfaces[(m.cls, name_key(hint))][hint] += 0
-    group = {k: (k[1], k[2]) for k in names}
+            surfaces[key].add(hint if m.name else _clean_surface(m.text))
+    group: Groups = {k: (k[1], k[2]) for k in names}
 
     # Acronyms the texts define bind the short form to the long one.
     defined: dict[str, str] = {}
@@ -135,25 +211,33 @@ def _canonical_groups(
         long_key = name_key(long_name)
         for cls in _ACRONYM_CLASSES:
             if (cls, long_key) in run_keys:
-                surfaces[(cls, long_key)][short] += 0
                 for k in names:
                     if k[1] in _ACRONYM_CLASSES and k[2] == name_key(short):
                         group[k] = (cls, long_key)
                 break
 
-    # Person: a single name joins the one full name that ends (or starts) with it.
-    _merge_short_names(
-        names,
-        group,
-        PERSON,
-        lambda short, full: full.split()[-1] == short or full.split()[0] == short,
-    )
+    # Person: a single name joins the one full name that ends (or starts) with it,
+    # unless the titles given to each cannot both hold ("President Bush", "Kate Bush").
+    titles = _titles(extractions)
+    full_titles: dict[str, set[str]] = defaultdict(set)
+    for tag, found in titles.items():
+        full_titles[tag.split("\x1f", 1)[1]].update(found)
+
+    def person_fits(aid: str, short: str, full: str, same_article: bool) -> bool:
+        if not (full.split()[-1] == short or full.split()[0] == short):
+            return False
+        own = titles.get(f"{aid}\x1f{short}", set())
+        return same_article or not own or own <= full_titles.get(full, set())
+
+    _merge_short_names(names, group, PERSON, person_fits)
     # Organisations: an acronym joins the one long name it abbreviates, a first word
     # the one longer name it begins.
-    _merge_short_names(names, group, ORGANIZATION, lambda short, full: full.split()[0] == short)
+    _merge_short_names(
+        names, group, ORGANIZATION, lambda aid, short, full, same: full.split()[0] == short
+    )
     for cls in _ACRONYM_CLASSES:
         _merge_acronyms(names, group, cls)
-    return group, surfaces
+    return names, group, surfaces
 
 
 def _clean_surface(text: str) -> str:
@@ -162,16 +246,16 @@ def _clean_surface(text: str) -> str:
 
 
 def _merge_short_names(
-    names: dict[tuple[str, str, str], str],
-    group: dict[tuple[str, str, str], tuple[str, str]],
+    names: Names,
+    group: Groups,
     cls: str,
-    fits: object,
+    fits: Callable[[str, str, str, bool], bool],
 ) -> None:
     """Join one-word names of ``cls`` to the unique longer name that ``fits`` them.
 
-    The article's own names are tried first, then the whole run's.
+    The article's own names are tried first, then the whole run's (and the
+    store's): ``fits(article, short, full, same_article)``.
     """
-    assert callable(fits)
     full_by_article: dict[str, set[str]] = defaultdict(set)
     full_run: set[str] = set()
     for aid, c, key in names:
@@ -182,8 +266,8 @@ def _merge_short_names(
         aid, c, key = k
         if c != cls or len(key.split()) != 1 or group[k] != (c, key):
             continue
-        for pool in (full_by_article[aid], full_run):
-            hits = sorted(f for f in pool if fits(key, f))
+        for pool, same in ((full_by_article[aid], True), (full_run, False)):
+            hits = sorted(f for f in pool if fits(aid, key, f, same))
             if len(hits) == 1:
                 group[k] = (cls, hits[0])
                 break
@@ -191,11 +275,7 @@ def _merge_short_names(
                 break
 
 
-def _merge_acronyms(
-    names: dict[tuple[str, str, str], str],
-    group: dict[tuple[str, str, str], tuple[str, str]],
-    cls: str,
-) -> None:
+def _merge_acronyms(names: Names, group: Groups, cls: str) -> None:
     longs: dict[str, set[str]] = defaultdict(set)
     for (_, c, key), name in names.items():
         if c == cls and len(key.split()) > 1:
@@ -209,28 +289,51 @@ def _merge_acronyms(
             group[k] = (cls, next(iter(hits)))
 
 
-def _pick_label(cls: str, forms: Counter[str], key: str) -> str:
+def _label_order(form: str) -> tuple[bool, bool, bool, int, str]:
+    # Independent of how often or in which order forms arrive: the plainest
+    # form wins ("NATO's" and "TOKYO" lose to "NATO" and "Tokyo"; an acronym
+    # of up to four letters is not shouting).
+    letters = sum(c.isalpha() for c in form)
+    return (
+        bool(re.search(r"['’]s$", form)),
+        form.isupper() and letters > 4,
+        not form[:1].isupper(),
+        len(form),
+        form,
+    )
+
+
+def pick_label(cls: str, forms: Iterable[str], key: str) -> str:
+    """An entity's rdfs:label from all the forms met for it, whatever their order."""
+    forms = sorted(set(forms))
     if cls == COUNTRY:
-        country = gazetteer().country(next(iter(forms)) if forms else key, allow_code=True)
+        country = gazetteer().country(forms[0] if forms else key, allow_code=True)
         if country:
             return country.name
-    candidates = [f for f in forms if name_key(f) == key] or list(forms)
-    return sorted(candidates, key=lambda f: (-forms[f], -len(f), f))[0]
+    candidates = [f for f in forms if name_key(f) == key] or forms
+    return min(candidates, key=_label_order) if candidates else key
 
 
 def resolve(extractions: Iterable[Extraction]) -> Resolution:
-    """Merge the mentions of all articles of a run into entities."""
-    exs = list(extractions)
-    group, surfaces = _canonical_groups(exs)
-    members: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
-    for (_, cls, key), target in group.items():
-        members[target].update(surfaces.get((cls, key), Counter()))
+    """Merge the names of a set of articles into entities.
+
+    A pure function of the articles' names: the same articles give the same
+    entities, IRIs and labels whether they came in one run or many, in any
+    order (tests/property/test_runs.py).
+    """
+    # Sorted, so that which article a run-wide rule meets first never matters.
+    exs = sorted(extractions, key=lambda ex: ex.article.identifier)
+    names, group, surfaces = _canonical_groups(exs)
     res = Resolution()
+    forms: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for k, target in group.items():
+        forms[target].update(surfaces.get(k, ()))
+        res.surfaces.setdefault((k[0], target), set()).update(surfaces.get(k, ()))
     for target in sorted(set(group.values())):
         cls, key = target
-        own = surfaces.get(target, Counter())
-        label = _pick_label(cls, own or members[target], key)
-        aliases = sorted({s for s in members[target] if s != label and s})
+        own = {f for f in forms[target] if name_key(f) == key}
+        label = pick_label(cls, own or forms[target], key)
+        aliases = sorted({s for s in forms[target] if s != label and s})
         res.entities[target] = Entity(key=key, label=label, cls=cls, aliases=tuple(aliases))
     res.index = dict(group)
     return res

@@ -34,6 +34,13 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
 
 
+@pytest.fixture(autouse=True)
+def fixed_run_time(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Runs stamp their graphs with the time they ran (prov:startedAtTime);
+    tests fix it, as reproducible builds do, so that outputs can be compared."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+
+
 @pytest.fixture
 def update_golden(request: pytest.FixtureRequest) -> bool:
     return bool(request.config.getoption("--update-golden"))

@@ -553,7 +553,7 @@ def test_bad_stdin(monkeypatch: pytest.MonkeyPatch, data: bytes, expected: str) 
 def test_html_page_with_meta_tags_and_json_ld() -> None:
     article = read_one(DATA / "page.html")
     assert isinstance(article, Article)
-    assert article.identifier == "page.html"
+    assert article.identifier == "https://courier.example/news/bridge"  # its canonical URL
     assert article.headline == "Harbour bridge reopens after repairs"
     assert article.date_published == date(2021, 4, 9)
     assert article.publisher == "Coastal Courier"

@@ -30,9 +30,11 @@ def test_entity_iri_depends_on_class_and_key():
     assert entity_iri(BASE, "Country", "jordan") != entity_iri(BASE, "Person", "jordan")
 
 
-def test_same_file_name_different_text_gives_two_articles():
-    assert article_iri(BASE, "001.txt", "a" * 64) != article_iri(BASE, "001.txt", "b" * 64)
-    assert article_iri(BASE, "001.txt", "a" * 64) == article_iri(BASE, "001.txt", "a" * 64)
+def test_article_iri_is_its_identifier_whatever_its_text():
+    assert article_iri(BASE, "001.txt") == article_iri(BASE, "001.txt")
+    assert article_iri(BASE, "a/001.txt") != article_iri(BASE, "b/001.txt")
+    assert article_iri(BASE, "A.txt") != article_iri(BASE, "a.txt")
+    assert article_iri(BASE, "https://example.org/news/1").startswith(BASE + "article/")
 
 
 def test_statement_iri_differs_per_sentence():

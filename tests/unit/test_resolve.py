@@ -2,8 +2,16 @@
 
 from __future__ import annotations
 
-from kg.records import Article, Extraction, Mention
-from kg.resolve import acronym_definitions, initials, name_key, resolve
+from kg.records import Article, Extraction, Mention, Relation
+from kg.resolve import (
+    acronym_definitions,
+    from_names_record,
+    initials,
+    name_key,
+    names_record,
+    pick_label,
+    resolve,
+)
 
 
 def _ex(aid: str, text: str, *mentions: tuple[str, str]) -> Extraction:
@@ -85,3 +93,65 @@ def test_same_name_different_class_stays_apart():
     country = res.lookup("a", "Country", "Jordan")
     assert person is not None and country is not None
     assert person != country
+
+
+# ---------------------------------------------------------------- across runs
+
+
+def _titled(aid: str, name: str, title: str) -> Extraction:
+    """An article naming ``name`` with a job title."""
+    article = Article(aid, "", aid, content_hash="0" * 64)
+    title_rel = Relation(name, "Person", "schema:jobTitle", title, None, f"{title} {name}.")
+    return Extraction(article, (Mention(name, "Person", 0, len(name)),), (title_rel,))
+
+
+def _stored(ex: Extraction) -> Extraction:
+    """An article as a later run sees it: its names as the store keeps them."""
+    return from_names_record(ex.article.identifier, names_record(ex))
+
+
+def test_stored_names_resolve_as_the_articles_themselves():
+    text = "They signed the Global Fisheries Compact (GFC) today."
+    exs = [
+        _ex("a", text, ("Global Fisheries Compact", "Agreement"), ("Maria Lopez", "Person")),
+        _ex("b", "", ("GFC", "Agreement"), ("Lopez", "Person")),
+        _titled("c", "Ann Lee", "Mayor"),
+    ]
+    direct, stored = resolve(exs), resolve([_stored(ex) for ex in exs])
+    assert stored.entities == direct.entities
+    assert stored.index == direct.index
+    assert stored.surfaces == direct.surfaces
+
+
+def test_a_surname_joins_a_full_name_from_an_earlier_run_and_leaves_it_when_ambiguous():
+    lopez = _ex("b", "", ("Lopez", "Person"))
+    maria = _stored(_ex("a", "", ("Maria Lopez", "Person")))
+    joined = resolve([maria, lopez]).lookup("b", "Person", "Lopez")
+    assert joined is not None and joined.label == "Maria Lopez"
+    ann = _ex("c", "", ("Ann Lopez", "Person"))
+    alone = resolve([maria, _stored(lopez), ann]).lookup("b", "Person", "Lopez")
+    assert alone is not None and alone.label == "Lopez"
+
+
+def test_a_title_that_cannot_hold_keeps_two_people_apart():
+    # "President Bush" in one article, the singer Kate Bush in another.
+    res = resolve([_titled("a", "Bush", "President"), _ex("b", "", ("Kate Bush", "Person"))])
+    bush = res.lookup("a", "Person", "Bush")
+    assert bush is not None and bush.label == "Bush"
+    # With a President George Bush too, the titled surname joins him, not the singer.
+    george = _titled("c", "George Bush", "President")
+    res = resolve(
+        [_titled("a", "Bush", "President"), _ex("b", "", ("Kate Bush", "Person")), george]
+    )
+    joined = res.lookup("a", "Person", "Bush")
+    assert joined is not None and joined.label == "George Bush"
+
+
+def test_labels_do_not_depend_on_order_or_frequency():
+    forms = ["TOKYO", "Tokyo", "Tokyo's"]
+    assert pick_label("Place", forms, "tokyo") == "Tokyo"
+    assert pick_label("Place", reversed(forms), "tokyo") == "Tokyo"
+    assert pick_label("Organization", ["Nato", "NATO"], "nato") == "NATO"
+    assert pick_label("Organization", ["NIKKEI ASIA", "Nikkei Asia"], "nikkei asia") == (
+        "Nikkei Asia"
+    )
