@@ -36,6 +36,10 @@ _FUNCTION_WORDS = {"of", "for", "and", "the", "on", "in", "de", "du", "des", "la
 _ACRONYM_DEF = re.compile(
     r"((?:[A-Z][\w'’.-]*)(?:\s+(?:[A-Z][\w'’.-]*|of|for|and|the|on|in|de|to|&))*)\s+\(([A-Z][A-Za-z&]{1,9})\)"
 )
+_ACRONYM_APPOS = re.compile(
+    r"\b([A-Z][A-Z&]{1,8}), the "
+    r"((?:[A-Z][\w'’.-]*)(?:\s+(?:[A-Z][\w'’.-]*|of|for|and|on|in|de|to|&))+)"
+)
 _ACRONYM_CLASSES = (ORGANIZATION, AGREEMENT, EVENT)
 
 
@@ -75,20 +79,53 @@ def initial_variants(name: str) -> set[str]:
 
 
 def acronym_definitions(text: str) -> dict[str, str]:
-    """Acronyms a text defines as "Long Name (LN)", mapped to their long form."""
+    """Acronyms a text defines, mapped to their long form: "Long Name (LN)", and
+    "LN, the Long Name," ("CENTR, the Council of European National …")."""
     found: dict[str, str] = {}
     for match in _ACRONYM_DEF.finditer(text):
         long_name, short = match.group(1), match.group(2)
+        tail = _defined_by(short, long_name.split())
+        if tail:
+            found[short] = tail
+    for match in _ACRONYM_APPOS.finditer(text):
+        short, long_name = match.group(1), match.group(2)
         words = long_name.split()
-        # The long form: the shortest tail of the capitalised run whose initials spell it.
-        for i in range(len(words)):
-            tail = " ".join(words[i:])
-            if tail.split()[0].lower() in _FUNCTION_WORDS:
-                continue
-            if short.upper().replace("&", "") in initial_variants(tail):
-                found[short] = tail
-                break
+        while words and words[-1].lower() in _FUNCTION_WORDS:
+            words.pop()
+        if words and _letters_in_order(short, " ".join(words)):
+            found.setdefault(short, " ".join(words))
     return found
+
+
+def _defined_by(short: str, words: list[str]) -> str | None:
+    """The long form of "… (LN)": the shortest tail of the capitalised run whose initials
+    spell it or, failing that, whose letters hold it in order from the first
+    ("Columbia Management Advisors (CAM)"; Schwartz and Hearst's test)."""
+    tails = [" ".join(words[i:]) for i in range(len(words))]
+    tails = [t for t in tails if t.split()[0].lower() not in _FUNCTION_WORDS]
+    for tail in reversed(tails):
+        if short.upper().replace("&", "") in initial_variants(tail):
+            return tail
+    for tail in reversed(tails):
+        if _letters_in_order(short, tail):
+            return tail
+    return None
+
+
+def _letters_in_order(short: str, long_name: str) -> bool:
+    """Whether an abbreviation's letters appear in order in a name, the first starting it
+    (A. Schwartz and M. Hearst, 2003: what scispacy's abbreviation detector checks)."""
+    letters = [c.lower() for c in short if c.isalnum()]
+    text = long_name.lower()
+    if not letters or not text or letters[0] != text[0] or len(long_name.split()) < 2:
+        return False
+    i = 0
+    for c in letters:
+        i = text.find(c, i)
+        if i < 0:
+            return False
+        i += 1
+    return True
 
 
 @dataclass
@@ -211,6 +248,14 @@ def _canonical_groups(
         long_key = name_key(long_name)
         for cls in _ACRONYM_CLASSES:
             if (cls, long_key) in run_keys:
+                short_orgs = (ORGANIZATION, name_key(short)) in run_keys
+                if cls == EVENT and short_orgs:
+                    # "the UK Internet Forum (UKIF)" read as a meeting, its acronym as
+                    # a body: a name with an acronym of its own is the standing body.
+                    cls = ORGANIZATION
+                    for k in names:
+                        if k[1] == EVENT and k[2] == long_key:
+                            group[k] = (cls, long_key)
                 for k in names:
                     if k[1] in _ACRONYM_CLASSES and k[2] == name_key(short):
                         group[k] = (cls, long_key)
@@ -231,13 +276,108 @@ def _canonical_groups(
 
     _merge_short_names(names, group, PERSON, person_fits)
     # Organisations: an acronym joins the one long name it abbreviates, a first word
-    # the one longer name it begins.
+    # the one longer name it begins ("Nikkei", "Nikkei Asia"); within one article,
+    # the other ways one body is named twice ("Columbia Distributor", "Lib Dems",
+    # "Radio 4").
     _merge_short_names(
         names, group, ORGANIZATION, lambda aid, short, full, same: full.split()[0] == short
     )
+    _merge_org_variants(names, group)
     for cls in _ACRONYM_CLASSES:
         _merge_acronyms(names, group, cls)
     return names, group, surfaces
+
+
+# Words that add nothing to an organisation's name: "Manchester City Football Club"
+# is Manchester City.
+_GENERIC_ORG_WORDS = frozenset(
+    {
+        *("group", "plc", "inc", "ltd", "limited", "corp", "corporation", "company", "co"),
+        *("holdings", "party", "football", "club", "fc", "afc", "llc", "sa", "ag", "nv"),
+        "gmbh",
+    }
+)
+
+
+def org_variant(short: str, full: str, orgs: set[str]) -> bool:
+    """Whether two name keys of one article's organisations name one body.
+
+    "columbia distributor" in "columbia funds distributor" (its words, in
+    order, first and last kept); "disney" for "walt disney"; "manchester city"
+    for "manchester city football club" (generic words added); "lib dems" for
+    "liberal democrats" (each word shortened); "radio 4" for "bbc radio 4" when
+    "bbc" is one of the article's organisations too; "tories" for "tory party".
+    """
+    a, b = short.split(), full.split()
+    if not a or len(a) >= len(b) and not _shortened(a, b):
+        return False
+    if len(a) >= 2 and a[0] == b[0] and a[-1] == b[-1] and _subsequence(a, b):
+        return True
+    if len(a) == 1 and len(b) == 2 and a[0] == b[1] and len(a[0]) > 3:
+        return True
+    if b[: len(a)] == a and all(w in _GENERIC_ORG_WORDS for w in b[len(a) :]):
+        return True
+    if b[1:] == a and b[0] in orgs:
+        return True
+    if b[-1] == "party" and _plural(" ".join(b[:-1])) == short:
+        return True
+    return _shortened(a, b)
+
+
+def _subsequence(a: list[str], b: list[str]) -> bool:
+    it = iter(b)
+    return all(w in it for w in a)
+
+
+def _shortened(a: list[str], b: list[str]) -> bool:
+    """ "lib dems" / "liberal democrats": as many words, each a clipped form of the other's."""
+    if len(a) != len(b) or a == b:
+        return False
+    return all(
+        len(x.rstrip("s")) >= 3 and y.rstrip("s").startswith(x.rstrip("s"))
+        for x, y in zip(a, b, strict=True)
+    )
+
+
+def _plural(name: str) -> str:
+    if name.endswith("y") and len(name) > 1 and name[-2] not in "aeiou":
+        return name[:-1] + "ies"
+    return name if name.endswith("s") else name + "s"
+
+
+def _merge_org_variants(names: Names, group: Groups) -> None:
+    """Join an organisation's name to the unique longer name of the same article that
+    ``org_variant`` says is the same body (order-free: a pure function of the names)."""
+    by_article: dict[str, list[str]] = defaultdict(list)
+    for aid, cls, key in names:
+        if cls == ORGANIZATION:
+            by_article[aid].append(key)
+    for aid, keys in sorted(by_article.items()):
+        orgs = set(keys)
+        for key in sorted(keys):
+            k = (aid, ORGANIZATION, key)
+            if group[k] != (ORGANIZATION, key):
+                continue
+            hits = sorted(
+                f for f in keys if f != key and len(f) > len(key) and org_variant(key, f, orgs)
+            )
+            if len(hits) == 1:
+                group[k] = group[(aid, ORGANIZATION, hits[0])]
+    # Across articles only the plainest case: "Radio 4" is "BBC Radio 4" when the BBC
+    # is an organisation the run knows, and no other name ends so.
+    run_orgs = {key for keys in by_article.values() for key in keys}
+    tails: dict[str, set[str]] = defaultdict(set)
+    for full in run_orgs:
+        words = full.split()
+        if len(words) > 2 and words[0] in run_orgs:
+            tails[" ".join(words[1:])].add(full)
+    for aid, keys in sorted(by_article.items()):
+        for key in sorted(keys):
+            k = (aid, ORGANIZATION, key)
+            if group[k] == (ORGANIZATION, key) and len(tails.get(key, ())) == 1:
+                (full,) = tails[key]
+                owner = next(a for a, ks in sorted(by_article.items()) if full in ks)
+                group[k] = group[(owner, ORGANIZATION, full)]
 
 
 def _clean_surface(text: str) -> str:

@@ -34,11 +34,14 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
 
 
-@pytest.fixture(autouse=True)
-def fixed_run_time(monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.fixture(autouse=True, scope="session")
+def fixed_run_time() -> Iterator[None]:
     """Runs stamp their graphs with the time they ran (prov:startedAtTime);
-    tests fix it, as reproducible builds do, so that outputs can be compared."""
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    tests fix it, as reproducible builds do, so that outputs can be compared.
+    Session-wide, so that module-scoped fixtures that extract see it too."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+        yield
 
 
 @pytest.fixture

@@ -128,7 +128,11 @@ def classify(span: Span, label: str, gaz: Gazetteer) -> tuple[str, str] | None:
     if cls in (ORGANIZATION, EVENT, AGREEMENT, PLACE) and len(span) > 1:
         if last in word_set("entities", "agreement", "heads") and span[-1].is_title:
             cls = AGREEMENT
-        elif last in word_set("entities", "event", "heads") and span[-1].is_title:
+        elif (
+            last in word_set("entities", "event", "heads")
+            and span[-1].is_title
+            and not (label == "ORG" and last in word_set("entities", "event", "org_heads"))
+        ):
             cls = EVENT
     if label == "GPE" or (label == "LOC" and len(span) <= 3):
         country = gaz.country(name, allow_code=label == "GPE")
@@ -350,9 +354,12 @@ def _proper_run(doc: Doc, tok: Token) -> Iterator[Span]:
 def _event_spans(doc: Doc) -> Iterator[Span]:
     """Proper names followed by an event noun: "the NATO summit", "a G20 Summit"."""
     heads = word_set("entities", "event", "lower_heads")
+    bodies = word_set("entities", "event", "org_heads")
     for tok in doc:
         if tok.lower_ not in heads or tok.i == 0:
             continue
+        if tok.is_title and tok.lower_ in bodies:
+            continue  # "the Welsh Assembly": a standing body, not a meeting
         prev = doc[tok.i - 1]
         if prev.tag_ != "NNP" and not prev.ent_type_:
             continue

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from kg.records import Article, Extraction, Mention, Relation
 from kg.resolve import (
     acronym_definitions,
@@ -9,6 +11,7 @@ from kg.resolve import (
     initials,
     name_key,
     names_record,
+    org_variant,
     pick_label,
     resolve,
 )
@@ -155,3 +158,51 @@ def test_labels_do_not_depend_on_order_or_frequency():
     assert pick_label("Organization", ["NIKKEI ASIA", "Nikkei Asia"], "nikkei asia") == (
         "Nikkei Asia"
     )
+
+
+@pytest.mark.parametrize(
+    ("short", "full", "same"),
+    [
+        ("columbia distributor", "columbia funds distributor", True),
+        ("disney", "walt disney", True),
+        ("manchester city", "manchester city football club", True),
+        ("lib dems", "liberal democrats", True),
+        ("radio 4", "bbc radio 4", True),
+        ("tories", "tory party", True),
+        ("conservatives", "conservative party", True),
+        ("city", "manchester city", True),  # the club, as its fans say
+        ("ibm", "lenovo ibm", False),  # four letters at least for a last word alone
+        ("acme", "acme scotland", False),  # a first word is another rule's business
+        ("radio 4", "itv radio 4", False),  # "itv" is no organisation of the article
+        ("liberal party", "liberal democrats", False),
+    ],
+)
+def test_org_variants_within_an_article(short, full, same):
+    orgs = {short, full, "bbc"}
+    assert org_variant(short, full, orgs) is same
+
+
+def test_acronyms_defined_in_apposition_and_by_letters_in_order():
+    text = (
+        "CENTR, the Council of European National Top Level Domain Registries, agrees. "
+        "The probe into Columbia Management Advisors (CAM) went on. "
+        "NATO, the alliance, said no."
+    )
+    assert acronym_definitions(text) == {
+        "CENTR": "Council of European National Top Level Domain Registries",
+        "CAM": "Columbia Management Advisors",
+    }
+
+
+def test_a_forum_with_an_acronym_of_its_own_is_the_body_the_acronym_names():
+    text = "But the Kestrel Internet Forum (KIF) is concerned. Ann Dale, director of KIF, said so."
+    article = Article(identifier="k.txt", text=text, source="k.txt")
+    mentions = (
+        Mention("Kestrel Internet Forum", "Event", 8, 30),
+        Mention("KIF", "Organization", 32, 35),
+        Mention("KIF", "Organization", 76, 79),
+    )
+    res = resolve([Extraction(article, mentions, ())])
+    entity = res.lookup("k.txt", "Organization", "KIF")
+    assert entity is not None and entity.label == "Kestrel Internet Forum"
+    assert res.lookup("k.txt", "Event", "Kestrel Internet Forum") == entity
