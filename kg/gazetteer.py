@@ -8,7 +8,7 @@ import io
 import json
 import re
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from kg.resources import data_path
 
@@ -36,6 +36,7 @@ class Gazetteer:
     by_demonym: dict[str, Country]
     city_countries: dict[str, frozenset[str]]
     by_capital: dict[str, Country]
+    city_population: dict[str, int] = field(default_factory=dict)
 
     def country(self, text: str, *, allow_code: bool = False) -> Country | None:
         """The country a name (or, if allowed, an upper-case code like "US") denotes."""
@@ -55,6 +56,10 @@ class Gazetteer:
     def countries_of_city(self, city: str) -> frozenset[str]:
         """The alpha-3 codes of the countries that have a city of this name."""
         return self.city_countries.get(_fold(city), frozenset())
+
+    def population(self, city: str) -> int:
+        """The population of the largest city of this name (0 when unknown)."""
+        return self.city_population.get(_fold(city), 0)
 
     def city_in(self, city: str, alpha3: str) -> bool | None:
         """Whether a city lies in a country: True, False, or None when the city is unknown."""
@@ -107,9 +112,17 @@ def gazetteer() -> Gazetteer:
         for name in names:
             by_demonym[_fold(name)] = by_alpha3[code]
     cities: dict[str, set[str]] = {}
+    population: dict[str, int] = {}
     text = data_path("cities.tsv").read_text(encoding="utf-8")
     for rec in csv.DictReader(io.StringIO(text), delimiter="\t"):
-        cities.setdefault(_fold(rec["name"]), set()).add(rec["country"])
+        key = _fold(rec["name"])
+        cities.setdefault(key, set()).add(rec["country"])
+        population[key] = max(population.get(key, 0), int(rec["population"] or 0))
     return Gazetteer(
-        by_name, by_code, by_demonym, {k: frozenset(v) for k, v in cities.items()}, by_capital
+        by_name,
+        by_code,
+        by_demonym,
+        {k: frozenset(v) for k, v in cities.items()},
+        by_capital,
+        population,
     )

@@ -152,12 +152,23 @@ def is_title_modifier(tok: Token) -> bool:
         tok.is_alpha
         and not tok.is_stop
         and (tok.is_lower or tok.is_sent_start and tok.tag_ != "NNP")
-        and tok.pos_ in ("NOUN", "PROPN")
+        and (tok.pos_ in ("NOUN", "PROPN") or tok.is_lower and _field_adjective(tok))
         and tok.dep_ in ("compound", "amod", "nmod")
         and tok.head.i > tok.i
         and not tok.ent_type_
         # "the first time actress X": a noun with its own determiner is no modifier
         and not any(c.dep_ in ("det", "poss", "nummod", "amod") for c in tok.children)
+    )
+
+
+def _field_adjective(tok: Token) -> bool:
+    """An adjective that names a field ("international development secretary", "artistic
+    director"), by its ending, and not one that judges ("controversial director")."""
+    low = tok.lower_
+    return (
+        tok.pos_ == "ADJ"
+        and low.endswith(tuple(word_set("titles", "field_adjective_endings")))
+        and low not in word_set("titles", "not_field_adjectives")
     )
 
 
@@ -348,6 +359,7 @@ def _title_after(
         and doc[i + 1].is_lower
         and doc[i + 1].pos_ in ("NOUN", "")
         and i + 1 not in by_token
+        and (i + 2 >= sent.end or doc[i + 2].text != "-")  # not "director of drug-free sport"
     ):
         title = f"{title} of {doc[i + 1].text}"
         kind = WORKS if kind == LEADER else kind  # heads a field, not the organisation

@@ -229,3 +229,8 @@ def test_signing_for_a_team_is_joining_it(run):
     assert ("Tom Hale", "schema:memberOf", "Leeds United", "Asserted") in got
     got = _facts(run("Tom Hale signed a deal with Acme Freight on Monday."))
     assert not any(p == "schema:memberOf" for _, p, _, _ in got)
+
+
+def test_an_event_named_after_a_small_town_or_a_man_is_not_placed_there(run):
+    got = _facts(run("Spain won the Davis Cup for the second time in Seville."))
+    assert not any(p == "schema:location" and o == "Davis" for _, p, o, _ in got)

@@ -90,3 +90,15 @@ def test_ex_before_an_organisation_makes_the_post_past(facts):
     got = facts("The book was written by ex-Acme Holdings chairman Lee Brandt last year.")
     assert ("Lee Brandt", "kg:leaderOf", "Acme Holdings", "Past") in got
     assert ("Lee Brandt", "kg:leaderOf", "Acme Holdings", "Asserted") not in got
+
+
+def test_field_adjectives_stay_in_the_title_judging_ones_do_not(facts):
+    got = facts("National Opera artistic director Tom Vale won the award.")
+    assert ("Tom Vale", "schema:jobTitle", "artistic director", "Asserted") in got
+    got = facts("The controversial director Tom Vale spoke on Monday.")
+    assert ("Tom Vale", "schema:jobTitle", "director", "Asserted") in got
+
+
+def test_a_field_after_of_is_a_whole_word(facts):
+    got = facts("Ann Lake, a former director of drug-free sport for the agency, spoke.")
+    assert not any(o == "director of drug" for _, _, o, _ in got)

@@ -53,14 +53,20 @@ def event_location(f: Found, ctx: Ctx) -> None:
         _dates(ctx, event, verb, verb)
 
 
+def _big_city(ctx: Ctx, name: str) -> bool:
+    """A city an event is named after: a large one ("the Davis Cup" is a man's)."""
+    return ctx.gaz.population(name) >= rule_number("event_location", "name_min_population")
+
+
 def named_place(f: Found, ctx: Ctx) -> None:
     """ "the London Marathon", "the Iraq war": an event named after a place is there.
 
     The place is the longest run of capitalised words in the name that
     ends just before its last word ("Flora London Marathon" → London) and
-    that the gazetteer knows as a country or a city, or the article names as
-    a place of several words ("New York"): NER's one-word guesses are not
-    enough ("the Olivier Awards" are named after a man). A run that a place
+    that the gazetteer knows as a country or a large city, or the article
+    names as a place of several words ("New York"): NER's one-word guesses
+    and small towns are not enough ("the Olivier Awards" and "the Davis Cup"
+    are named after men). A run that a place
     word opens ("New", "San") must be known whole: "York" in "New York
     Marathon" is not the place.
     """
@@ -78,7 +84,7 @@ def named_place(f: Found, ctx: Ctx) -> None:
         country = ctx.gaz.country(span.text)
         if country is not None:
             place = Found(i, end, COUNTRY, country.name, "event-name")
-        elif ctx.gaz.countries_of_city(span.text) or span.text in named:
+        elif span.text in named or _big_city(ctx, span.text):
             place = Found(i, end, PLACE, span.text, "event-name")
         else:
             continue
