@@ -223,7 +223,30 @@ def find_titles(doc: Doc, entities: list[Found], gaz: Gazetteer) -> list[TitleFa
         before = _title_before(doc, person, by_token, gaz)
         after = _title_after(doc, person, by_token, gaz)
         facts.extend(f for f in (before, after) if f is not None)
-    return facts
+    return _shared_orgs(doc, facts)
+
+
+def _shared_orgs(doc: Doc, facts: list[TitleFact]) -> list[TitleFact]:
+    """ "JP Morgan chief executive X and chief operating officer Y": the organisation
+    before the first title is the second's too."""
+    by_end = {f.person.end: f for f in facts if not f.appositive}
+    out = []
+    for fact in facts:
+        i = fact.title_start
+        if (
+            fact.org is None
+            and not fact.appositive
+            and i >= 2
+            and doc[i - 1].lower_ == "and"
+            and (first := by_end.get(i - 1)) is not None
+            and first.org is not None
+            and first.org.cls == ORGANIZATION
+        ):
+            fact = TitleFact(
+                fact.person, fact.title, fact.kind, first.org, False, fact.title_start, fact.past
+            )
+        out.append(fact)
+    return out
 
 
 def is_party(name: str) -> bool:
