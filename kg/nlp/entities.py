@@ -3,30 +3,28 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from collections.abc import Iterable
 
-from spacy.tokens import Doc, Span, Token
+from spacy.tokens import Doc, Span
 
 from kg.gazetteer import Gazetteer
+from kg.nlp.found import Found
 from kg.nlp.rules import load_rules, word_set
+from kg.nlp.senses import clubs_and_firms, national_names, one_sense_per_article
+from kg.nlp.spans import (
+    agreement_spans,
+    context_spans,
+    described_org_spans,
+    event_spans,
+    named_outlet_spans,
+    outlet_spans,
+)
 from kg.records import AGREEMENT, COUNTRY, EVENT, ORGANIZATION, PERSON, PLACE
 
 _BAD_TEXT = re.compile(r"@|://|www\.|icon|\.(com|org|net)\b", re.IGNORECASE)
 _STRIP_TOKENS = {"the", "a", "an", "'s", "’s", "'", "’"}
 _TRAILING = {"and", "or", "&", "of", "for", "in", "at"}
 _SCORE = re.compile(r"\d+-\d+")
-
-
-@dataclass(frozen=True, slots=True)
-class Found:
-    """An entity mention by token offsets, with its class and the name it gives."""
-
-    start: int
-    end: int
-    cls: str
-    name: str
-    rule: str = "ner"
 
 
 def _trim(span: Span) -> Span | None:
@@ -158,159 +156,6 @@ def plural_group(name: str) -> str:
     return name + "s"
 
 
-def _outlet_spans(doc: Doc) -> Iterator[Span]:
-    """Untagged proper names that report news ("Kyodo reported", "according to Kyodo")."""
-    verbs = word_set("entities", "outlets", "verbs")
-    nouns = word_set("entities", "outlets", "nouns")
-    for tok in doc:
-        reports = tok.dep_ == "nsubj" and tok.head.lemma_ in verbs
-        according = (
-            tok.dep_ == "pobj" and tok.head.lower_ == "to" and tok.head.head.lower_ == "according"
-        )
-        if not (reports or according):
-            continue
-        head = tok
-        if head.lower_ in nouns:
-            # "the Nikkei newspaper": the name is the compound before the noun.
-            names = [t for t in head.lefts if t.dep_ == "compound" and t.tag_ == "NNP"]
-            if names:
-                yield from _proper_run(doc, names[-1])
-            continue
-        if head.tag_ == "NNP":
-            yield from _proper_run(doc, head)
-
-
-def _named_outlet_spans(doc: Doc) -> Iterator[Span]:
-    """Proper names before an outlet noun: "Empire magazine", "the Sunday Post newspaper"."""
-    nouns = word_set("entities", "outlets", "nouns")
-    for tok in doc:
-        if tok.lower_ not in nouns or not tok.is_lower:
-            continue
-        names = [
-            t
-            for t in tok.lefts
-            if t.dep_ == "compound"
-            and t.is_title
-            # "Empire magazine's": a capitalised common word is a name before "'s" too
-            and (t.tag_ == "NNP" or not t.is_sent_start or _possessed(tok))
-        ]
-        if names and names[-1].i == tok.i - 1 and names[-1].ent_type_ != "PERSON":
-            yield from _proper_run(doc, names[-1])
-
-
-def _possessed(tok: Token) -> bool:
-    return tok.i + 1 < len(tok.doc) and tok.doc[tok.i + 1].text in ("'s", "’s")
-
-
-def _described_org_spans(doc: Doc) -> Iterator[Span]:
-    """Untagged proper names that the text introduces as companies: "energy giant Gazprom",
-    "Gazprom, the Russian gas giant"."""
-    kinds = word_set("relations", "org_location", "kinds")
-    people = word_set("entities", "organization", "person_kinds")
-    for tok in doc:
-        if tok.tag_ != "NNP" or tok.ent_type_ in ("GPE", "LOC", "NORP"):
-            continue
-        if tok.i + 1 < len(doc) and doc[tok.i + 1].tag_ == "NNP" and doc[tok.i + 1].head == tok:
-            continue  # not the head of its name
-        before = doc[tok.i - 1] if tok.i > 0 else None
-        kind_before = (
-            before is not None
-            and before.is_lower
-            and before.lemma_.lower() in kinds
-            and before.dep_ in ("compound", "amod", "nmod")
-            and before.head == tok
-            and tok.ent_type_ != "PERSON"
-        )
-        # "Air Shamrock, an airline owned by …": the apposition outweighs NER's "person".
-        kind_appos = any(
-            c.dep_ == "appos"
-            and c.is_lower
-            and c.lemma_.lower() in kinds
-            and c.lemma_.lower() not in people
-            # right after the name: "X, an airline …", not a phrase further on
-            and tok.i + 2 < len(doc)
-            and doc[tok.i + 1].text == ","
-            and c.left_edge.i == tok.i + 2
-            and c.left_edge.dep_ == "det"
-            for c in tok.children
-        )
-        if kind_before or kind_appos:
-            yield from _proper_run(doc, tok)
-
-
-def _context_spans(doc: Doc, gaz: Gazetteer) -> Iterator[tuple[Span, str, str]]:
-    """Untagged names whose neighbours say what they are.
-
-    "Lord Rennard", "Ms Bowers": an honorific before a capitalised name is a
-    person; "cinematographer John Mathieson": a title before two or more
-    capitalised words is a person; "chief executive of Panlogic": an office
-    of a capitalised name is an organisation; "its Westfalen stadium",
-    "Gatwick airports": a name before a kind of place is a place.
-    """
-    place_kinds = word_set("entities", "place", "kinds")
-    from kg.nlp.titles import is_title_word  # titles imports this module
-
-    for tok in doc:
-        if not tok.is_title or tok.ent_type_ in ("ORG", "NORP", "DATE"):
-            continue
-        if tok.tag_ != "NNP" and (tok.tag_ != "NN" or tok.is_sent_start):
-            continue  # a proper noun, or a capitalised word the tagger took for a noun
-        prev = doc[tok.i - 1] if tok.i > 0 else None
-        if prev is None or prev.is_title and prev.tag_ == "NNP" and not _honorific(prev):
-            continue  # not the first word of the name
-        if _honorific(tok):
-            continue  # "chief executive Mr Ebbers": the name starts after "Mr"
-        run = _run(doc, tok)
-        after = doc[run.end] if run.end < len(doc) else None
-        tagged = bool(tok.ent_type_)
-        if _honorific(prev) and not tagged:
-            yield run, PERSON, "honorific"
-        elif is_title_word(prev) and prev.is_lower and len(run) >= 2 and not tagged:
-            yield run, PERSON, "titled"
-        elif (
-            prev.lower_ in ("of", "at")
-            and prev.i > 0
-            and is_title_word(doc[prev.i - 1])
-            and tok.ent_type_ != "PERSON"
-            and not gaz.countries_of_city(run.text)
-            and gaz.country(run.text) is None
-        ):
-            yield run, ORGANIZATION, "office-of"
-        elif after is not None and after.is_lower and after.lemma_ in place_kinds:
-            whole = after.tag_ == "NN" and after.dep_ != "compound"
-            yield (doc[run.start : run.end + 1] if whole else run), PLACE, "place-kind"
-
-
-def _person_cue(tok: Token) -> bool:
-    """A word before a name that only a person takes: an honorific or a job title."""
-    from kg.nlp.titles import is_title_word  # titles imports this module
-
-    return _honorific(tok) or tok.is_lower and is_title_word(tok)
-
-
-def _honorific(tok: Token) -> bool:
-    return (
-        tok.is_title
-        and tok.lower_.rstrip(".") in word_set("entities", "person", "honorifics")
-        and tok.lower_ not in ("st", "st.")
-    )
-
-
-def _run(doc: Doc, tok: Token) -> Span:
-    """The capitalised proper nouns from ``tok`` on, on one line (at most four)."""
-    end = tok.i + 1
-    while (
-        end < len(doc)
-        and end - tok.i < 4
-        and doc[end].tag_ == "NNP"
-        and doc[end].is_title
-        and doc[end].ent_type_ in ("", tok.ent_type_)
-        and "\n" not in doc[end - 1].whitespace_
-    ):
-        end += 1
-    return doc[tok.i : end]
-
-
 def split_coordination(span: Span, gaz: Gazetteer) -> list[Span]:
     """ "Arsenal and Real Madrid" → two names; "Securities and Exchange Commission" stays one.
 
@@ -339,51 +184,6 @@ def split_coordination(span: Span, gaz: Gazetteer) -> list[Span]:
     ):
         return [span]
     return [left, right]
-
-
-def _proper_run(doc: Doc, tok: Token) -> Iterator[Span]:
-    """The run of proper-noun tokens containing ``tok`` (same line)."""
-    start = end = tok.i
-    while start > 0 and doc[start - 1].tag_ == "NNP" and "\n" not in doc[start - 1].whitespace_:
-        start -= 1
-    while end + 1 < len(doc) and doc[end + 1].tag_ == "NNP" and "\n" not in doc[end].whitespace_:
-        end += 1
-    yield doc[start : end + 1]
-
-
-def _event_spans(doc: Doc) -> Iterator[Span]:
-    """Proper names followed by an event noun: "the NATO summit", "a G20 Summit"."""
-    heads = word_set("entities", "event", "lower_heads")
-    bodies = word_set("entities", "event", "org_heads")
-    for tok in doc:
-        if tok.lower_ not in heads or tok.i == 0:
-            continue
-        if tok.is_title and tok.lower_ in bodies:
-            continue  # "the Welsh Assembly": a standing body, not a meeting
-        prev = doc[tok.i - 1]
-        if prev.tag_ != "NNP" and not prev.ent_type_:
-            continue
-        start = tok.i - 1
-        while start > 0 and (doc[start - 1].tag_ == "NNP" or doc[start - 1].ent_iob_ == "I"):
-            start -= 1
-        yield doc[start : tok.i + 1]
-
-
-def _agreement_spans(doc: Doc) -> Iterator[Span]:
-    """Title-case names ending in an agreement word, whether NER saw them or not."""
-    heads = word_set("entities", "agreement", "heads")
-    for tok in doc:
-        if tok.lower_ not in heads or not tok.is_title or tok.i == 0:
-            continue
-        start = tok.i
-        while (
-            start > 0
-            and (doc[start - 1].is_title or doc[start - 1].like_num)
-            and "\n" not in doc[start - 1].whitespace_
-        ):
-            start -= 1
-        if start < tok.i:
-            yield doc[start : tok.i + 1]
 
 
 def _joined_ents(doc: Doc) -> list[Span]:
@@ -418,180 +218,33 @@ def find_entities(doc: Doc, gaz: Gazetteer) -> list[Found]:
             got = classify(span, ent.label_, gaz)
             if got is not None:
                 candidates.append((span, got[0], "ner:" + ent.label_))
-    for span in _outlet_spans(doc):
+    for span in outlet_spans(doc):
         trimmed = _trim(span)
         if trimmed is not None and plausible_name(trimmed):
             candidates.append((trimmed, ORGANIZATION, "outlet"))
-    for span, cls, rule in _context_spans(doc, gaz):
+    for span, cls, rule in context_spans(doc, gaz):
         trimmed = _trim(span)
         if trimmed is not None and plausible_name(trimmed):
             candidates.append((trimmed, cls, rule))
-    for span in _described_org_spans(doc):
+    for span in described_org_spans(doc):
         trimmed = _trim(span)
         if trimmed is not None and plausible_name(trimmed):
             candidates.append((trimmed, ORGANIZATION, "described"))
-    for span in _named_outlet_spans(doc):
+    for span in named_outlet_spans(doc):
         trimmed = _trim(span)
         if trimmed is not None and plausible_name(trimmed):
             candidates.append((trimmed, ORGANIZATION, "named-outlet"))
-    for span in _event_spans(doc):
+    for span in event_spans(doc):
         trimmed = _trim(span)
         if trimmed is not None and plausible_name(trimmed):
             candidates.append((trimmed, EVENT, "event"))
-    for span in _agreement_spans(doc):
+    for span in agreement_spans(doc):
         trimmed = _trim(span)
         if trimmed is not None and len(trimmed) > 1 and plausible_name(trimmed):
             candidates.append((trimmed, AGREEMENT, "agreement"))
     found = _resolve_overlaps(candidates, gaz)
     found = national_names(clubs_and_firms(found, doc, gaz), doc, gaz)
     return one_sense_per_article(found, doc)
-
-
-def country_prefix(span: Span, gaz: Gazetteer) -> int:
-    """How many leading tokens of an organisation's name name a country ("US Securities
-    and Exchange Commission" → 1); 0 when it does not open with one."""
-    for size in (2, 1):
-        if len(span) >= size + 2 and span[size].is_title:
-            head = span[:size]
-            if all(t.is_title or t.is_upper for t in head) and (
-                gaz.country(head.text, allow_code=True) is not None
-            ):
-                return size
-    return 0
-
-
-def national_names(found: list[Found], doc: Doc, gaz: Gazetteer) -> list[Found]:
-    """ "the US Securities and Exchange Commission" beside "the SEC": one body, named
-    without its country when the article also names it so, in full or by initials."""
-    others = {f.name for f in found if f.cls == ORGANIZATION}
-    out = []
-    for f in found:
-        span = doc[f.start : f.end]
-        size = country_prefix(span, gaz) if f.cls == ORGANIZATION else 0
-        if size:
-            rest = span[size:].text
-            initials = "".join(w[0] for w in rest.split() if w[0].isupper())
-            if rest in others or initials in others:
-                f = Found(f.start, f.end, f.cls, rest, f.rule)
-        out.append(f)
-    return out
-
-
-def clubs_and_firms(found: list[Found], doc: Doc, gaz: Gazetteer) -> list[Found]:
-    """Places that the text shows to be organisations, in every mention of the article.
-
-    A place (or a "person": NER's guess) right before a title only a team or
-    a firm gives, and a person's name ("Manchester City striker X", "Acme
-    Freight chief executive Y") is a club or a company, as is a name ending
-    in a club word that is no known place ("Bolton Wanderers"). One sense
-    per article: every mention of that name becomes the organisation.
-    """
-    roles = word_set("titles", "club_roles")
-    kinds = word_set("relations", "org_location", "kinds")
-    suffixes = {
-        PLACE: word_set("entities", "organization", "club_suffixes"),
-        PERSON: word_set("entities", "organization", "strong_club_suffixes"),
-    }
-    names: set[str] = set()
-    for f in found:
-        if f.cls not in suffixes or f.end - f.start < 2:
-            continue  # one word ("England striker") may be a national side or a town
-        last = doc[f.end - 1]
-        nxt = f.end + 1 if f.end < len(doc) and doc[f.end].text in ("'s", "’s") else f.end
-        role = any(
-            g.cls == PERSON
-            and 0 < g.start - nxt <= 3
-            and " ".join(t.lower_ for t in doc[nxt : g.start]).replace(" - ", "-") in roles
-            for g in found
-        )
-        known = bool(gaz.countries_of_city(f.name)) or gaz.country(f.name) is not None
-        # "the Mecca Bingo chain": a name no gazetteer knows, before a kind of business.
-        kind = nxt < len(doc) and doc[nxt].is_lower and doc[nxt].lemma_ in kinds
-        if not known and (role or kind or last.lower_ in suffixes[f.cls]):
-            names.add(f.name)
-    if not names:
-        return found
-    return [
-        Found(f.start, f.end, ORGANIZATION, f.name, f.rule + ":club")
-        if f.cls in (PLACE, PERSON) and f.name in names
-        else f
-        for f in found
-    ]
-
-
-def one_sense_per_article(found: list[Found], doc: Doc) -> list[Found]:
-    """A lone surname NER labelled otherwise is the person named in full elsewhere.
-
-    spaCy's small model often tags the second mention of "Ana Ruiz" ("Ruiz
-    said") as an organisation or a place; within one article it is her.
-    """
-    surnames = {doc[f.end - 1].text for f in found if f.cls == PERSON and f.end - f.start > 1}
-    # A name NER tags as an organisation again and again is one ("Disney" beside Roy Disney).
-    org_counts: dict[str, int] = {}
-    for f in found:
-        if f.cls == ORGANIZATION and f.end - f.start == 1:
-            org_counts[f.name] = org_counts.get(f.name, 0) + 1
-    # … unless a title or an honorific stands before it somewhere ("music director Viotti").
-    titled = {
-        doc[f.start].text
-        for f in found
-        if f.end - f.start == 1 and f.start > 0 and _person_cue(doc[f.start - 1])
-    }
-    surnames -= {name for name, n in org_counts.items() if n >= 3} - titled
-    out = []
-    for f in found:
-        if (
-            f.cls in (ORGANIZATION, PLACE)
-            and f.end - f.start == 1
-            and f.rule.startswith("ner")
-            and doc[f.start].text in surnames
-        ):
-            f = Found(f.start, f.end, PERSON, f.name, f.rule + ":surname")
-        out.append(f)
-    return _vote(out, doc, surnames)
-
-
-_VOTING = (PERSON, ORGANIZATION, PLACE, EVENT, AGREEMENT)
-
-
-def _vote(found: list[Found], doc: Doc, surnames: set[str]) -> list[Found]:
-    """One class for every mention of a name in an article, by weighted vote.
-
-    spaCy's small model gives one name different labels in one article
-    ("Auschwitz" a place, then a person, then an organisation). Each mention
-    votes for its class: a rule's finding (a club by its title, an event)
-    counts twice, NER and a news-source guess once; a lone word NER took for
-    a person 0.4, twice if the article names that person in full, once
-    after an honorific ("Mr Kennedy"). A tie goes to the first mention. Countries are left as
-    the gazetteer says.
-    """
-    groups: dict[str, list[int]] = {}
-    for n, f in enumerate(found):
-        if f.cls in _VOTING:
-            groups.setdefault(f.name.casefold(), []).append(n)
-    honorifics = word_set("entities", "person", "honorifics")
-    out = list(found)
-    for members in groups.values():
-        if len({found[n].cls for n in members}) < 2:
-            continue
-        votes: dict[str, float] = {}
-        for n in members:
-            f = found[n]
-            weight = 1.0 if f.rule.startswith(("ner", "outlet")) and ":" not in f.rule[4:] else 2.0
-            lone_person = f.cls == PERSON and f.end - f.start == 1
-            before = doc[f.start - 1].lower_.rstrip(".") if f.start > 0 else ""
-            if lone_person and doc[f.start].text in surnames:
-                weight = 2.0  # the surname of a person the article names in full
-            elif lone_person and before not in honorifics:
-                weight = 0.4
-            votes[f.cls] = votes.get(f.cls, 0.0) + weight
-        first = found[members[0]].cls
-        best = max(votes, key=lambda c: (votes[c], c == first))
-        for n in members:
-            f = found[n]
-            if f.cls != best:
-                out[n] = Found(f.start, f.end, best, f.name, f.rule + ":vote")
-    return out
 
 
 _RULE_RANK = {

@@ -5,9 +5,10 @@ from __future__ import annotations
 from spacy.tokens import Span, Token
 
 from kg.nlp.coref import Arg
-from kg.nlp.entities import Found, country_prefix
+from kg.nlp.entities import Found
 from kg.nlp.relations.core import Ctx, rule_number, rule_words, typed
 from kg.nlp.relations.parse import kids, lemma_of, named_tokens, pobjs, subject_child
+from kg.nlp.senses import country_prefix
 from kg.records import COUNTRY, ORGANIZATION, PLACE
 
 # --- schema:location of organisations ------------------------------------------------------

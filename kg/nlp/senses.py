@@ -1,0 +1,158 @@
+"""One sense per article: the class and name each name keeps in every mention of an article."""
+
+from __future__ import annotations
+
+from spacy.tokens import Doc, Span
+
+from kg.gazetteer import Gazetteer
+from kg.nlp.found import Found
+from kg.nlp.rules import word_set
+from kg.nlp.spans import person_cue
+from kg.records import AGREEMENT, EVENT, ORGANIZATION, PERSON, PLACE
+
+
+def country_prefix(span: Span, gaz: Gazetteer) -> int:
+    """How many leading tokens of an organisation's name name a country ("US Securities
+    and Exchange Commission" → 1); 0 when it does not open with one."""
+    for size in (2, 1):
+        if len(span) >= size + 2 and span[size].is_title:
+            head = span[:size]
+            if all(t.is_title or t.is_upper for t in head) and (
+                gaz.country(head.text, allow_code=True) is not None
+            ):
+                return size
+    return 0
+
+
+def national_names(found: list[Found], doc: Doc, gaz: Gazetteer) -> list[Found]:
+    """ "the US Securities and Exchange Commission" beside "the SEC": one body, named
+    without its country when the article also names it so, in full or by initials."""
+    others = {f.name for f in found if f.cls == ORGANIZATION}
+    out = []
+    for f in found:
+        span = doc[f.start : f.end]
+        size = country_prefix(span, gaz) if f.cls == ORGANIZATION else 0
+        if size:
+            rest = span[size:].text
+            initials = "".join(w[0] for w in rest.split() if w[0].isupper())
+            if rest in others or initials in others:
+                f = Found(f.start, f.end, f.cls, rest, f.rule)
+        out.append(f)
+    return out
+
+
+def clubs_and_firms(found: list[Found], doc: Doc, gaz: Gazetteer) -> list[Found]:
+    """Places that the text shows to be organisations, in every mention of the article.
+
+    A place (or a "person": NER's guess) right before a title only a team or
+    a firm gives, and a person's name ("Manchester City striker X", "Acme
+    Freight chief executive Y") is a club or a company, as is a name ending
+    in a club word that is no known place ("Bolton Wanderers"). One sense
+    per article: every mention of that name becomes the organisation.
+    """
+    roles = word_set("titles", "club_roles")
+    kinds = word_set("relations", "org_location", "kinds")
+    suffixes = {
+        PLACE: word_set("entities", "organization", "club_suffixes"),
+        PERSON: word_set("entities", "organization", "strong_club_suffixes"),
+    }
+    names: set[str] = set()
+    for f in found:
+        if f.cls not in suffixes or f.end - f.start < 2:
+            continue  # one word ("England striker") may be a national side or a town
+        last = doc[f.end - 1]
+        nxt = f.end + 1 if f.end < len(doc) and doc[f.end].text in ("'s", "’s") else f.end
+        role = any(
+            g.cls == PERSON
+            and 0 < g.start - nxt <= 3
+            and " ".join(t.lower_ for t in doc[nxt : g.start]).replace(" - ", "-") in roles
+            for g in found
+        )
+        known = bool(gaz.countries_of_city(f.name)) or gaz.country(f.name) is not None
+        # "the Mecca Bingo chain": a name no gazetteer knows, before a kind of business.
+        kind = nxt < len(doc) and doc[nxt].is_lower and doc[nxt].lemma_ in kinds
+        if not known and (role or kind or last.lower_ in suffixes[f.cls]):
+            names.add(f.name)
+    if not names:
+        return found
+    return [
+        Found(f.start, f.end, ORGANIZATION, f.name, f.rule + ":club")
+        if f.cls in (PLACE, PERSON) and f.name in names
+        else f
+        for f in found
+    ]
+
+
+def one_sense_per_article(found: list[Found], doc: Doc) -> list[Found]:
+    """A lone surname NER labelled otherwise is the person named in full elsewhere.
+
+    spaCy's small model often tags the second mention of "Ana Ruiz" ("Ruiz
+    said") as an organisation or a place; within one article it is her.
+    """
+    surnames = {doc[f.end - 1].text for f in found if f.cls == PERSON and f.end - f.start > 1}
+    # A name NER tags as an organisation again and again is one ("Disney" beside Roy Disney).
+    org_counts: dict[str, int] = {}
+    for f in found:
+        if f.cls == ORGANIZATION and f.end - f.start == 1:
+            org_counts[f.name] = org_counts.get(f.name, 0) + 1
+    # … unless a title or an honorific stands before it somewhere ("music director Viotti").
+    titled = {
+        doc[f.start].text
+        for f in found
+        if f.end - f.start == 1 and f.start > 0 and person_cue(doc[f.start - 1])
+    }
+    surnames -= {name for name, n in org_counts.items() if n >= 3} - titled
+    out = []
+    for f in found:
+        if (
+            f.cls in (ORGANIZATION, PLACE)
+            and f.end - f.start == 1
+            and f.rule.startswith("ner")
+            and doc[f.start].text in surnames
+        ):
+            f = Found(f.start, f.end, PERSON, f.name, f.rule + ":surname")
+        out.append(f)
+    return _vote(out, doc, surnames)
+
+
+_VOTING = (PERSON, ORGANIZATION, PLACE, EVENT, AGREEMENT)
+
+
+def _vote(found: list[Found], doc: Doc, surnames: set[str]) -> list[Found]:
+    """One class for every mention of a name in an article, by weighted vote.
+
+    spaCy's small model gives one name different labels in one article
+    ("Auschwitz" a place, then a person, then an organisation). Each mention
+    votes for its class: a rule's finding (a club by its title, an event)
+    counts twice, NER and a news-source guess once; a lone word NER took for
+    a person 0.4, twice if the article names that person in full, once
+    after an honorific ("Mr Kennedy"). A tie goes to the first mention. Countries are left as
+    the gazetteer says.
+    """
+    groups: dict[str, list[int]] = {}
+    for n, f in enumerate(found):
+        if f.cls in _VOTING:
+            groups.setdefault(f.name.casefold(), []).append(n)
+    honorifics = word_set("entities", "person", "honorifics")
+    out = list(found)
+    for members in groups.values():
+        if len({found[n].cls for n in members}) < 2:
+            continue
+        votes: dict[str, float] = {}
+        for n in members:
+            f = found[n]
+            weight = 1.0 if f.rule.startswith(("ner", "outlet")) and ":" not in f.rule[4:] else 2.0
+            lone_person = f.cls == PERSON and f.end - f.start == 1
+            before = doc[f.start - 1].lower_.rstrip(".") if f.start > 0 else ""
+            if lone_person and doc[f.start].text in surnames:
+                weight = 2.0  # the surname of a person the article names in full
+            elif lone_person and before not in honorifics:
+                weight = 0.4
+            votes[f.cls] = votes.get(f.cls, 0.0) + weight
+        first = found[members[0]].cls
+        best = max(votes, key=lambda c: (votes[c], c == first))
+        for n in members:
+            f = found[n]
+            if f.cls != best:
+                out[n] = Found(f.start, f.end, best, f.name, f.rule + ":vote")
+    return out
