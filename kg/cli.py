@@ -647,6 +647,96 @@ def _query_rows_from_files(files: tuple[str, ...]) -> Callable[[str], list[dict[
     return rows
 
 
+# --------------------------------------------------------------------------- eval and train
+
+
+@cli.command("eval", epilog=EXIT_CODES_HELP)
+@click.argument("args", nargs=-1, metavar="[GOLD.yaml INPUT...]")
+@click.option(
+    "--conll04",
+    "conll04",
+    type=click.Path(dir_okay=False),
+    metavar="SPLIT.json",
+    help="Score on a CoNLL04 split (SpERT JSON) instead, strictly.",
+)
+@click.option(
+    "--gold-entities",
+    is_flag=True,
+    help="With --conll04: give the model the gold entities (scores the relation model alone).",
+)
+@click.option(
+    "--texts",
+    type=click.Path(file_okay=False),
+    help="The articles' texts, for provenance, when the inputs are graphs (.ttl, .nt, .nq).",
+)
+@click.option(
+    "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True
+)
+@click.option("--detail", is_flag=True, help="Also list what is missing or wrong.")
+@click.option(
+    "--relations-model",
+    metavar="DIR",
+    help="A relation model beside the rules: a folder from `kg train`, or 'default'.",
+)
+@click.option("--model", default=DEFAULT_MODEL, show_default=True, help="spaCy pipeline.")
+@click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(min=1),
+    default=1,
+    show_default=True,
+    help="Worker processes for NLP.",
+)
+@verbosity
+@handle_errors
+def eval_cmd(
+    args: tuple[str, ...],
+    conll04: str | None,
+    gold_entities: bool,
+    texts: str | None,
+    fmt: str,
+    detail: bool,
+    relations_model: str | None,
+    model: str,
+    jobs: int,
+) -> None:
+    """Score kg against a gold file: `kg eval GOLD.yaml INPUT...` (articles, folders, or
+    graphs kg wrote), or `kg eval --conll04 SPLIT.json` on the CoNLL04 benchmark.
+
+    Prints P/R/F1 per property and overall, entity recall and duplicates,
+    negatives broken (gold files; the rules of CONTRACT.md "How output is
+    scored"), or strict P/R/F1 per relation type (CoNLL04).
+    """
+    import json
+
+    from kg.evaluation import report
+
+    settings = Settings(model=model, jobs=jobs, validate=False, relations_model=relations_model)
+    if conll04:
+        if args:
+            raise click.UsageError("--conll04 takes no GOLD or INPUT arguments")
+        from kg.evaluation.evaluate import eval_conll04
+
+        cscore = eval_conll04(conll04, settings, gold_entities=gold_entities)
+        out = (
+            json.dumps(cscore.as_dict(), indent=1) if fmt == "json" else report.conll_table(cscore)
+        )
+        click.echo(out)
+        return
+    if gold_entities:
+        raise click.UsageError("--gold-entities goes with --conll04")
+    if len(args) < 2:
+        raise click.UsageError("give a gold file and at least one input (or --conll04 SPLIT.json)")
+    from kg.evaluation.evaluate import eval_gold
+
+    score, failed = eval_gold(args[0], list(args[1:]), settings, texts, on_error=_report_failure)
+    if fmt == "json":
+        click.echo(json.dumps(score.as_dict(verbose=detail), indent=1, ensure_ascii=False))
+    else:
+        click.echo(report.gold_table(score, detail=detail))
+    sys.exit(EXIT_INPUTS_FAILED if failed else EXIT_OK)
+
+
 def main() -> None:
     """Console-script entry point."""
     cli(prog_name="kg")
