@@ -128,6 +128,14 @@ def extraction_options(func: F) -> F:
             help="spaCy pipeline: an installed package name or a path.",
         ),
         click.option(
+            "--relations-model",
+            metavar="DIR",
+            envvar="KG_RELATIONS_MODEL",
+            show_envvar=True,
+            help="A trained relation model beside the rules: a folder from `kg train`, "
+            "or 'default' for the shipped one  [default: the rules alone]",
+        ),
+        click.option(
             "-j",
             "--jobs",
             type=click.IntRange(min=1),
@@ -208,6 +216,7 @@ def extract(
     no_validate: bool,
     base: str,
     model: str,
+    relations_model: str | None,
     jobs: int,
 ) -> None:
     """Extract a knowledge graph from news articles (files, folders, - for stdin).
@@ -216,7 +225,13 @@ def extract(
     written; a graph that does not conform is written nowhere.
     """
     started = time.perf_counter()
-    settings = Settings(base=base, model=model, validate=not no_validate, jobs=jobs)
+    settings = Settings(
+        base=base,
+        model=model,
+        validate=not no_validate,
+        jobs=jobs,
+        relations_model=relations_model,
+    )
     quiet = bool(click.get_current_context().meta.get("kg.quiet"))
     result = run_pipeline(
         list(inputs), settings, on_error=_report_failure, on_progress=ProgressLine(quiet)
@@ -522,6 +537,7 @@ def ingest(
     no_validate: bool,
     base: str,
     model: str,
+    relations_model: str | None,
     jobs: int,
     store_opts: dict[str, Any],
 ) -> None:
@@ -535,7 +551,13 @@ def ingest(
     from kg.store import open_store
 
     started = time.perf_counter()
-    settings = Settings(base=base, model=model, validate=not no_validate, jobs=jobs)
+    settings = Settings(
+        base=base,
+        model=model,
+        validate=not no_validate,
+        jobs=jobs,
+        relations_model=relations_model,
+    )
     quiet = bool(click.get_current_context().meta.get("kg.quiet"))
     with open_store(**store_opts) as store:
         outcome = run_ingest(
@@ -595,7 +617,8 @@ def explain(name: str, graph_files: tuple[str, ...], store_dir: str | None, fmt:
         return
     for e in found:
         source = f"; according to {e.source}" if e.source else ""
-        click.echo(f"{e.subject} {e.predicate} {e.obj}  [{e.modality}, {e.confidence}{source}]")
+        by = f"; by {e.rule}" if e.rule else ""
+        click.echo(f"{e.subject} {e.predicate} {e.obj}  [{e.modality}, {e.confidence}{source}{by}]")
         click.echo(f"    {e.article}: \u201c{e.evidence}\u201d")
 
 
@@ -735,6 +758,103 @@ def eval_cmd(
     else:
         click.echo(report.gold_table(score, detail=detail))
     sys.exit(EXIT_INPUTS_FAILED if failed else EXIT_OK)
+
+
+@cli.command(epilog=EXIT_CODES_HELP)
+@click.option(
+    "--conll04",
+    "conll04",
+    multiple=True,
+    type=click.Path(dir_okay=False),
+    help="A CoNLL04 split (SpERT JSON). Evaluation data: do not ship what it trains.",
+)
+@click.option(
+    "--redocred",
+    multiple=True,
+    type=click.Path(dir_okay=False),
+    help="A Re-DocRED JSON file (Wikidata properties mapped to the contract's).",
+)
+@click.option(
+    "--gold",
+    "gold",
+    multiple=True,
+    type=click.Path(dir_okay=False),
+    help="A gold YAML file; its texts are the folder given by --texts.",
+)
+@click.option("--texts", type=click.Path(file_okay=False), help="The texts of --gold.")
+@click.option(
+    "-o", "--output", required=True, type=click.Path(file_okay=False), help="Model folder to write."
+)
+@click.option("--seed", type=int, default=0, show_default=True, help="Seed of the held-out split.")
+@click.option(
+    "--holdout",
+    type=click.FloatRange(0, 0.5),
+    default=0.1,
+    show_default=True,
+    help="Share of sentences held out to calibrate and choose the threshold.",
+)
+@click.option(
+    "--threshold",
+    type=click.FloatRange(0, 1),
+    help="Probability a proposal needs  [default: best F1 on the held-out sentences]",
+)
+@click.option(
+    "--min-precision",
+    type=click.FloatRange(0, 1),
+    help="Instead, the lowest threshold whose held-out precision reaches this.",
+)
+@click.option("--epochs", type=click.IntRange(min=1), default=300, show_default=True)
+@click.option("--l2", type=click.FloatRange(min=0), default=1e-4, show_default=True)
+@click.option("--name", default="relations", show_default=True, help="Name in `kg explain`.")
+@click.option("--model", default=DEFAULT_MODEL, show_default=True, help="spaCy pipeline.")
+@verbosity
+@handle_errors
+def train(
+    conll04: tuple[str, ...],
+    redocred: tuple[str, ...],
+    gold: tuple[str, ...],
+    texts: str | None,
+    output: str,
+    seed: int,
+    holdout: float,
+    threshold: float | None,
+    min_precision: float | None,
+    epochs: int,
+    l2: float,
+    name: str,
+    model: str,
+) -> None:
+    """Train a relation model from CoNLL04, Re-DocRED or gold YAML data into a folder
+    (model.json and weights.npz) for `--relations-model DIR`. The same data and seed
+    give the same model."""
+    import json
+
+    from kg.nlp.relmodel.train import Source
+    from kg.nlp.relmodel.train import train as train_model
+
+    if gold and not texts:
+        raise click.UsageError("--gold needs --texts (the folder of the gold set's articles)")
+    sources = [Source("conll04", p) for p in conll04] + [Source("redocred", p) for p in redocred]
+    sources += [Source("gold", p, texts) for p in gold]
+    if not sources:
+        raise click.UsageError("give training data: --conll04, --redocred or --gold")
+    started = time.perf_counter()
+    trained = train_model(
+        sources,
+        model=model,
+        seed=seed,
+        holdout=holdout,
+        threshold=threshold,
+        min_precision=min_precision,
+        epochs=epochs,
+        l2=l2,
+        name=name,
+    )
+    from kg.nlp.relmodel.model import save_atomic
+
+    save_atomic(trained, output)
+    click.echo(json.dumps(trained.info, indent=1), err=True)
+    click.echo(f"kg: model written to {output} in {time.perf_counter() - started:.1f} s", err=True)
 
 
 def main() -> None:

@@ -82,8 +82,9 @@ def title_relations(doc: Doc, entities: list[Found]) -> Iterator[tuple[Relation,
             )
 
 
-def extract_doc(doc: Doc, article: Article) -> Extraction:
-    """Every mention and relation of one parsed article."""
+def extract_doc(doc: Doc, article: Article, relations_model: str | None = None) -> Extraction:
+    """Every mention and relation of one parsed article (with ``relations_model``, the
+    trained model's proposals beside the rules': kg.nlp.relmodel.apply)."""
     gaz = gazetteer()
     entities = find_entities(doc, gaz)
     mentions = [_mention(doc, f) for f in entities]
@@ -93,6 +94,11 @@ def extract_doc(doc: Doc, article: Article) -> Extraction:
         if introduced is not None:
             mentions.append(_mention(doc, introduced))
     relations.extend(find_relations(doc, entities, gaz, article.date_published))
+    if relations_model:
+        from kg.nlp.relmodel.apply import model_relations, relation_model
+
+        model = relation_model(relations_model)
+        relations = model_relations(doc, entities, gaz, relations, model)
     mentions.extend(metadata_mentions(article))
     return Extraction(article, tuple(mentions), tuple(relations))
 
@@ -188,28 +194,34 @@ def extract_articles(articles: Iterable[Article], settings: Settings) -> Iterato
     if settings.jobs <= 1:
         nlp = build_nlp(settings.model)
         for doc, article in parse(nlp, articles):
-            yield extract_doc(doc, article)
+            yield extract_doc(doc, article, settings.relations_model)
         return
     build_nlp(settings.model)  # load once before forking: workers share the pages
+    if settings.relations_model:
+        from kg.nlp.relmodel.apply import relation_model
+
+        relation_model(settings.relations_model)  # a bad folder fails here, once
     context = multiprocessing.get_context("fork")
-    with context.Pool(settings.jobs, initializer=_init_worker, initargs=(settings.model,)) as pool:
+    args = (settings.model, settings.relations_model)
+    with context.Pool(settings.jobs, initializer=_init_worker, initargs=args) as pool:
         for batch in pool.imap(_extract_batch, _batches(articles, _BATCH)):
             yield from batch
 
 
 _BATCH = 8
 _worker_model: str | None = None
+_worker_relations: str | None = None
 
 
-def _init_worker(model: str) -> None:
-    global _worker_model
-    _worker_model = model
+def _init_worker(model: str, relations_model: str | None = None) -> None:
+    global _worker_model, _worker_relations
+    _worker_model, _worker_relations = model, relations_model
 
 
 def _extract_batch(batch: list[Article]) -> list[Extraction]:
     assert _worker_model is not None
     nlp = build_nlp(_worker_model)
-    return [extract_doc(doc, a) for doc, a in parse(nlp, batch)]
+    return [extract_doc(doc, a, _worker_relations) for doc, a in parse(nlp, batch)]
 
 
 def _batches(items: Iterable[Article], size: int) -> Iterator[list[Article]]:
