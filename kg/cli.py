@@ -805,6 +805,25 @@ def eval_cmd(
 )
 @click.option("--epochs", type=click.IntRange(min=1), default=300, show_default=True)
 @click.option("--l2", type=click.FloatRange(min=0), default=1e-4, show_default=True)
+@click.option(
+    "--properties",
+    metavar="P,P,…",
+    help="Learn only these contract properties (e.g. schema:worksFor,kg:leaderOf).",
+)
+@click.option(
+    "--min-count",
+    type=click.IntRange(min=1),
+    default=1,
+    show_default=True,
+    help="Features seen in fewer training pairs are left out.",
+)
+@click.option(
+    "--prune",
+    type=click.FloatRange(min=0),
+    default=0.0,
+    show_default=True,
+    help="Drop features whose weights all stay below this (a smaller model).",
+)
 @click.option("--name", default="relations", show_default=True, help="Name in `kg explain`.")
 @click.option("--model", default=DEFAULT_MODEL, show_default=True, help="spaCy pipeline.")
 @verbosity
@@ -821,6 +840,9 @@ def train(
     min_precision: float | None,
     epochs: int,
     l2: float,
+    properties: str | None,
+    min_count: int,
+    prune: float,
     name: str,
     model: str,
 ) -> None:
@@ -849,6 +871,9 @@ def train(
         epochs=epochs,
         l2=l2,
         name=name,
+        properties=[p.strip() for p in properties.split(",") if p.strip()] if properties else (),
+        min_count=min_count,
+        prune=prune,
     )
     from kg.nlp.relmodel.model import save_atomic
 

@@ -1,8 +1,8 @@
 """The relation classifier: multinomial logistic regression over sparse binary features.
 
-Weights live in a model folder as ``model.json`` (labels, feature names,
-threshold, temperature, allowed type pairs, provenance) and
-``weights.npz`` (a float32 matrix): plain data, never pickle, so loading
+Weights live in a model folder as ``model.json`` (labels, threshold,
+temperature, allowed type pairs, provenance), ``features.json.gz`` (the
+feature names) and ``weights.npz`` (a float32 matrix): plain data, never pickle, so loading
 a model runs no code. Training is full-batch Adam on the mean
 cross-entropy plus an L2 penalty: no random order, so the same data give
 the same weights.
@@ -10,6 +10,7 @@ the same weights.
 
 from __future__ import annotations
 
+import gzip
 import json
 import math
 from collections.abc import Sequence
@@ -68,6 +69,7 @@ class RelationModel:
         return self.labels[k], float(p[k])
 
     def save(self, folder: Path) -> None:
+        """model.json (settings), features.json.gz (names) and weights.npz (numbers)."""
         folder.mkdir(parents=True, exist_ok=True)
         meta = {
             "format": FORMAT,
@@ -76,11 +78,18 @@ class RelationModel:
             "temperature": self.temperature,
             "allowed": self.allowed,
             "info": self.info,
-            "features": self.features,
         }
         (folder / "model.json").write_text(
-            json.dumps(meta, ensure_ascii=False, sort_keys=True) + "\n", encoding="utf-8"
+            json.dumps(meta, ensure_ascii=False, sort_keys=True, indent=1) + "\n",
+            encoding="utf-8",
         )
+        names = json.dumps(self.features, ensure_ascii=False).encode("utf-8")
+        # mtime 0: the same model gives the same bytes
+        with (
+            (folder / "features.json.gz").open("wb") as raw,
+            gzip.GzipFile(fileobj=raw, mode="wb", mtime=0) as gz,
+        ):
+            gz.write(names)
         with (folder / "weights.npz").open("wb") as fh:
             np.savez_compressed(fh, weights=self.weights.astype(np.float32), bias=self.bias)
 
@@ -90,9 +99,11 @@ def load_model(folder: str | Path) -> RelationModel:
     path = Path(folder)
     try:
         meta = json.loads((path / "model.json").read_text(encoding="utf-8"))
+        with gzip.open(path / "features.json.gz", "rb") as fh:
+            meta["features"] = json.loads(fh.read().decode("utf-8"))
         with np.load(path / "weights.npz", allow_pickle=False) as data:
             weights, bias = data["weights"], data["bias"]
-    except (OSError, ValueError, KeyError) as exc:
+    except (OSError, ValueError, KeyError, EOFError) as exc:
         raise ConfigError(f"{folder}: not a relation model folder ({exc})") from None
     if meta.get("format") != FORMAT or weights.shape != (
         len(meta["features"]),

@@ -117,11 +117,20 @@ def train(
     threshold: float | None = None,
     min_precision: float | None = None,
     name: str = "relations",
+    refit: bool = False,
+    properties: Sequence[str] = (),
+    prune: float = 0.0,
 ) -> RelationModel:
     """Fit a model on the sources; a seeded ``holdout`` share of sentences sets the
-    temperature (calibration) and, unless given, the threshold."""
+    temperature (calibration) and, unless given, the threshold; with ``refit`` the
+    weights are then learnt again from every sentence. ``properties`` limits what
+    the model learns (other labels count as no relation); ``prune`` drops the
+    features whose weights all stay below it (a smaller model)."""
     sentences = read_sources(sources, model)
     exs = examples(sentences)
+    if properties:
+        keep = set(properties)
+        exs = [e if e.label in keep else Example(e.feats, NONE, e.types, e.group) for e in exs]
     rng = np.random.default_rng(seed)
     held = set(np.flatnonzero(rng.random(len(sentences)) < holdout).tolist())
     fit_ex = [e for e in exs if e.group not in held]
@@ -174,8 +183,31 @@ def train(
             "recall": round(r, 3),
             "f1": round(f, 3),
         }
+        if refit:
+            # the held-out sentences have set temperature and threshold: now learn from them too
+            every = design([(e.feats, e.label) for e in exs], index, labels)
+            w, b = fit(every, len(features), len(labels), l2=l2, epochs=epochs)
+            result.weights, result.bias = w.astype(np.float32), b
+            for e in dev_ex:
+                if e.label != NONE:
+                    allowed.setdefault(e.types, set()).add(e.label)
+            result.allowed = {k: sorted(v) for k, v in sorted(allowed.items())}
+            info["examples"] = len(exs)
+            info["positives"] = sum(e.label != NONE for e in exs)
     elif threshold is not None:
         result.threshold = threshold
+    if prune > 0:
+        kept = np.flatnonzero(np.abs(result.weights).max(axis=1) >= prune)
+        result = RelationModel(
+            labels,
+            [features[i] for i in kept],
+            result.weights[kept],
+            result.bias,
+            threshold=result.threshold,
+            temperature=result.temperature,
+            allowed=result.allowed,
+        )
+    info["features"] = len(result.features)
     info["threshold"] = result.threshold
     info["temperature"] = result.temperature
     result.info = info
