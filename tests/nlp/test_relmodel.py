@@ -152,3 +152,17 @@ def test_model_relations_in_extraction(tiny_model, nlp):
     negated = nlp("Lisa Wong did not work for Hooli.")
     out = model_relations(negated, ents, gazetteer(), [], tiny_model)
     assert all(r.modality.value == "Negated" for r in out)
+
+
+def test_the_shipped_model_loads_and_only_knows_contract_properties():
+    from kg.nlp.relmodel.apply import DEFAULT, relation_model
+    from kg.nlp.relmodel.data import fits_types
+
+    model = relation_model(DEFAULT)
+    assert model.info["name"] == "redocred"
+    assert model.labels[0] == NONE
+    assert set(model.labels[1:]) <= set(model.info["properties"])
+    for types, labels in model.allowed.items():
+        a, b = types.split(">")
+        assert all(fits_types(label, a, b) for label in labels)
+    assert 0.0 < model.threshold < 1.0

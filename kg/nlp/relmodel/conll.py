@@ -22,17 +22,20 @@ def predict_gold_entities(
         raise ConfigError("--gold-entities needs a relation model (--relations-model DIR)")
     model = relation_model(settings.relations_model)
     out: dict[str, dict[Key, set[Any]]] = {}
-    for n, (raw, s) in enumerate(
-        zip(split, conll04_sentences(split, build_nlp(settings.model)), strict=True)
-    ):
+    parsed = conll04_sentences(split, build_nlp(settings.model))
+    for n, (raw, s) in enumerate(zip(split, parsed, strict=True)):
+        best: dict[tuple[int, int], tuple[float, int, int, str]] = {}
         for i, a in enumerate(s.ents):
             for j, b in enumerate(s.ents):
                 if i == j:
                     continue
                 label, p = model.best(pair_features(s.doc, a, b, s.ents), f"{a.kind}>{b.kind}")
-                rel = MAPPING.get(label)
-                if p < model.threshold or rel is None:
-                    continue
-                key = (entity_key(raw, i), rel, entity_key(raw, j))
-                out.setdefault(doc_name(n), {}).setdefault(key, set()).add((i, rel, j))
+                pair = (min(i, j), max(i, j))
+                if p >= model.threshold and label in MAPPING and p > best.get(pair, (0.0,))[0]:
+                    best[pair] = (p, i, j, label)
+        # one relation per pair of entities, in the likelier direction (as CoNLL04 has)
+        for _p, i, j, label in best.values():
+            rel = MAPPING[label]
+            key = (entity_key(raw, i), rel, entity_key(raw, j))
+            out.setdefault(doc_name(n), {}).setdefault(key, set()).add((i, rel, j))
     return out
