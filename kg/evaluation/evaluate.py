@@ -3,21 +3,26 @@
 from __future__ import annotations
 
 import logging
-import tempfile
 from collections.abc import Callable, Sequence
-from pathlib import Path
 
 from kg.errors import InputError
 from kg.evaluation.conll04 import (
     ConllScore,
+    detok,
+    doc_name,
     gold_relations,
     predicted_from_graph,
-    prepare,
     read_split,
     score,
 )
 from kg.evaluation.gold import GoldScore, load_gold, score_graph
-from kg.evaluation.run import extracted_graph, is_graph_file, read_graphs, read_texts
+from kg.evaluation.run import (
+    extracted_graph,
+    is_graph_file,
+    read_graphs,
+    read_texts,
+    sentences_graph,
+)
 from kg.settings import Settings
 
 logger = logging.getLogger(__name__)
@@ -56,9 +61,5 @@ def eval_conll04(split_path: str, settings: Settings, *, gold_entities: bool = F
         from kg.nlp.relmodel.conll import predict_gold_entities
 
         return score(gold, predict_gold_entities(split, settings))
-    with tempfile.TemporaryDirectory(prefix="kg-conll04-") as tmp:
-        paths = prepare(split, Path(tmp))
-        graph, _texts, failed = extracted_graph([str(p) for p in paths], settings)
-    if failed:
-        logger.warning("%s: %d sentences could not be read as articles", split_path, failed)
-    return score(gold, predicted_from_graph(graph))
+    texts = [(doc_name(i), detok(sent["tokens"])) for i, sent in enumerate(split)]
+    return score(gold, predicted_from_graph(sentences_graph(texts, settings)))

@@ -5,11 +5,15 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rdflib import Graph
 
 from kg.errors import InputError
 from kg.settings import Settings
+
+if TYPE_CHECKING:
+    from kg.pipeline import RunResult
 
 logger = logging.getLogger(__name__)
 
@@ -59,15 +63,10 @@ def extracted_graph(
     The graph carries the ontology, so that a subclass (a Country) counts
     for its class (a Place) as it does in kg-score with ``--ontology``.
     """
-    from kg.pipeline import build, run
-    from kg.resources import ontology_graph
+    from kg.pipeline import run
 
     result = run(list(inputs), settings, on_error=on_error)
-    chunks: list[bytes] = []
-    build(result, check=False, sink=lambda _name, data: chunks.append(data))
-    graph = Graph()
-    graph.parse(data=b"".join(chunks).decode("utf-8"), format="nt")
-    graph += ontology_graph()
+    graph = _graph_of(result)
     texts = {}
     for article in result.articles:
         source = Path(article.source)
@@ -80,3 +79,33 @@ def extracted_graph(
         except OSError:
             texts[article.identifier] = article.text
     return graph, texts, len(result.failures)
+
+
+def _graph_of(result: RunResult) -> Graph:
+    from kg.pipeline import build
+    from kg.resources import ontology_graph
+
+    chunks: list[bytes] = []
+    build(result, check=False, sink=lambda _name, data: chunks.append(data))
+    graph = Graph()
+    graph.parse(data=b"".join(chunks).decode("utf-8"), format="nt")
+    graph += ontology_graph()
+    return graph
+
+
+def sentences_graph(sentences: Sequence[tuple[str, str]], settings: Settings) -> Graph:
+    """kg's graph of sentences given as (identifier, text): each one article, straight to
+    NLP. For benchmark sentences, which are no news pages: kg's page reading would take
+    a one-line text ("PERUGIA, Italy (AP)") for a headline and leave no article."""
+    from kg.build import Builder
+    from kg.extract import extract_articles
+    from kg.metadata import content_hash
+    from kg.pipeline import RunResult
+    from kg.records import Article
+    from kg.resolve import resolve
+
+    articles = [Article(i, text, i, content_hash=content_hash(text)) for i, text in sentences]
+    extractions = list(extract_articles(articles, settings))
+    result = RunResult(articles=articles, extractions=extractions)
+    result.builder = Builder(settings.base, resolve(extractions))
+    return _graph_of(result)
