@@ -811,6 +811,11 @@ def eval_cmd(
     help="Learn only these contract properties (e.g. schema:worksFor,kg:leaderOf).",
 )
 @click.option(
+    "--emit",
+    metavar="P,P,…",
+    help="Propose only these properties (the model still learns the others).",
+)
+@click.option(
     "--min-count",
     type=click.IntRange(min=1),
     default=1,
@@ -841,6 +846,7 @@ def train(
     epochs: int,
     l2: float,
     properties: str | None,
+    emit: str | None,
     min_count: int,
     prune: float,
     name: str,
@@ -874,6 +880,7 @@ def train(
         properties=[p.strip() for p in properties.split(",") if p.strip()] if properties else (),
         min_count=min_count,
         prune=prune,
+        emit=[p.strip() for p in emit.split(",") if p.strip()] if emit else (),
     )
     from kg.nlp.relmodel.model import save_atomic
 

@@ -166,3 +166,19 @@ def test_the_shipped_model_loads_and_only_knows_contract_properties():
         a, b = types.split(">")
         assert all(fits_types(label, a, b) for label in labels)
     assert 0.0 < model.threshold < 1.0
+
+
+def test_emit_limits_what_the_model_proposes(nlp):
+    model = train(
+        [Source("conll04", str(TINY))],
+        model=DEFAULT_MODEL,
+        holdout=0.0,
+        epochs=100,
+        emit=["schema:worksFor"],
+    )
+    assert model.emit == ["schema:worksFor"]
+    assert len(model.labels) == 6  # it still learns every label
+    doc = nlp("Lisa Wong lives in Denver.")
+    label, p = model.best(pair_features(doc, Ent(0, 2, "PER"), Ent(4, 5, "LOC")), "PER>LOC")
+    assert label == "schema:worksFor"
+    assert p < 0.1  # the probability of what it proposes, not of homeLocation

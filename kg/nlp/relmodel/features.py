@@ -79,6 +79,7 @@ def pair_features(doc: Doc, a: Ent, b: Ent, others: list[Ent] | tuple[Ent, ...] 
     feats.append(f"D:{_bucket(gap)}")
     feats.append(f"DT:{_bucket(gap)}:{types}")
     feats += [f"HA:{_word(ha)}", f"HB:{_word(hb)}", f"DA:{ha.dep_}", f"DB:{hb.dep_}"]
+    feats += [f"HAT:{types}:{_word(ha)}", f"HBT:{types}:{_word(hb)}"]
     if first.start > 0:
         feats.append(f"W-1:{_word(doc[first.start - 1])}")
     if second.end < len(doc):
@@ -101,6 +102,9 @@ def pair_features(doc: Doc, a: Ent, b: Ent, others: list[Ent] | tuple[Ent, ...] 
     up, top, down = found
     deps = "^".join(t.dep_ for t in up) + "|" + "_".join(t.dep_ for t in down)
     feats += [f"P:{deps}", f"PT:{types}:{deps}", f"L:{_word(top)}", f"LT:{types}:{_word(top)}"]
+    feats.append(
+        f"LD:{types}:{up[-1].dep_ if up else '-'}:{_word(top)}:{down[0].dep_ if down else '-'}"
+    )
     feats.append(f"PL:{len(up) + len(down)}")
     if len(up) + len(down) <= MAX_PATH:
         inner = [_word(t) + "/" + t.dep_ for t in up[1:]] + [_word(top)]

@@ -39,10 +39,15 @@ class RelationModel:
     #: "PER>ORG" → the labels seen with that pair of types in training
     allowed: dict[str, list[str]] = field(default_factory=dict)
     info: dict[str, Any] = field(default_factory=dict)
+    #: the labels it proposes (empty: all); the others still shape its probabilities
+    emit: list[str] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self.index = {f: i for i, f in enumerate(self.features)}
         self._masks: dict[str, np.ndarray] = {}
+        self._emit = np.array(
+            [k > 0 and (not self.emit or lab in self.emit) for k, lab in enumerate(self.labels)]
+        )
 
     def mask(self, types: str) -> np.ndarray:
         """0 for the labels allowed between these types, -inf for the others."""
@@ -63,9 +68,9 @@ class RelationModel:
         return e / e.sum()
 
     def best(self, feats: Sequence[str], types: str) -> tuple[str, float]:
-        """The most probable label other than NONE, and its probability."""
+        """The most probable label it proposes (never NONE), and its probability."""
         p = self.proba(feats, types)
-        k = int(np.argmax(p[1:])) + 1
+        k = int(np.argmax(np.where(self._emit, p, -1.0)))
         return self.labels[k], float(p[k])
 
     def save(self, folder: Path) -> None:
@@ -77,6 +82,7 @@ class RelationModel:
             "threshold": self.threshold,
             "temperature": self.temperature,
             "allowed": self.allowed,
+            "emit": self.emit,
             "info": self.info,
         }
         (folder / "model.json").write_text(
@@ -119,6 +125,7 @@ def load_model(folder: str | Path) -> RelationModel:
         temperature=float(meta["temperature"]),
         allowed=meta["allowed"],
         info=meta.get("info", {}),
+        emit=meta.get("emit", []),
     )
 
 

@@ -120,12 +120,14 @@ def train(
     refit: bool = False,
     properties: Sequence[str] = (),
     prune: float = 0.0,
+    emit: Sequence[str] = (),
 ) -> RelationModel:
     """Fit a model on the sources; a seeded ``holdout`` share of sentences sets the
     temperature (calibration) and, unless given, the threshold; with ``refit`` the
     weights are then learnt again from every sentence. ``properties`` limits what
     the model learns (other labels count as no relation); ``prune`` drops the
-    features whose weights all stay below it (a smaller model)."""
+    features whose weights all stay below it (a smaller model); ``emit`` limits
+    what it proposes (the other labels still shape its probabilities)."""
     sentences = read_sources(sources, model)
     exs = examples(sentences)
     if properties:
@@ -158,6 +160,7 @@ def train(
         w.astype(np.float32),
         b,
         allowed={k: sorted(v) for k, v in sorted(allowed.items())},
+        emit=sorted(emit),
     )
     info: dict[str, Any] = {
         "name": name,
@@ -206,6 +209,7 @@ def train(
             threshold=result.threshold,
             temperature=result.temperature,
             allowed=result.allowed,
+            emit=result.emit,
         )
     info["features"] = len(result.features)
     info["threshold"] = result.threshold
