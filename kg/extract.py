@@ -82,9 +82,8 @@ def title_relations(doc: Doc, entities: list[Found]) -> Iterator[tuple[Relation,
             )
 
 
-def extract_doc(doc: Doc, article: Article, relations_model: str | None = None) -> Extraction:
-    """Every mention and relation of one parsed article (with ``relations_model``, the
-    trained model's proposals beside the rules': kg.nlp.relmodel.apply)."""
+def extract_doc(doc: Doc, article: Article) -> Extraction:
+    """Every mention and relation of one parsed article."""
     gaz = gazetteer()
     entities = find_entities(doc, gaz)
     mentions = [_mention(doc, f) for f in entities]
@@ -94,11 +93,6 @@ def extract_doc(doc: Doc, article: Article, relations_model: str | None = None) 
         if introduced is not None:
             mentions.append(_mention(doc, introduced))
     relations.extend(find_relations(doc, entities, gaz, article.date_published))
-    if relations_model:
-        from kg.nlp.relmodel.apply import model_relations, relation_model
-
-        model = relation_model(relations_model)
-        relations = model_relations(doc, entities, gaz, relations, model)
     mentions.extend(metadata_mentions(article))
     return Extraction(article, tuple(mentions), tuple(relations))
 
@@ -184,6 +178,17 @@ def _by_words(
         yield batch
 
 
+def _extract(doc: Doc, article: Article, relations_model: str | None) -> Extraction:
+    """The rules' records, then (with ``relations_model``) the trained model's proposals
+    between the same mentions: kg.nlp.relmodel.apply."""
+    ex = extract_doc(doc, article)
+    if not relations_model:
+        return ex
+    from kg.nlp.relmodel.apply import relation_model, with_model
+
+    return with_model(doc, ex, relation_model(relations_model), gazetteer())
+
+
 def extract_articles(articles: Iterable[Article], settings: Settings) -> Iterator[Extraction]:
     """Run the spaCy pipeline over articles (streamed, in input order) and extract records.
 
@@ -194,7 +199,7 @@ def extract_articles(articles: Iterable[Article], settings: Settings) -> Iterato
     if settings.jobs <= 1:
         nlp = build_nlp(settings.model)
         for doc, article in parse(nlp, articles):
-            yield extract_doc(doc, article, settings.relations_model)
+            yield _extract(doc, article, settings.relations_model)
         return
     build_nlp(settings.model)  # load once before forking: workers share the pages
     if settings.relations_model:
@@ -221,7 +226,7 @@ def _init_worker(model: str, relations_model: str | None = None) -> None:
 def _extract_batch(batch: list[Article]) -> list[Extraction]:
     assert _worker_model is not None
     nlp = build_nlp(_worker_model)
-    return [extract_doc(doc, a, _worker_relations) for doc, a in parse(nlp, batch)]
+    return [_extract(doc, a, _worker_relations) for doc, a in parse(nlp, batch)]
 
 
 def _batches(items: Iterable[Article], size: int) -> Iterator[list[Article]]:

@@ -26,7 +26,7 @@ from kg.nlp.modality import assess
 from kg.nlp.relations.core import fits
 from kg.nlp.relmodel.features import COARSE, Ent, dep_path, pair_features
 from kg.nlp.relmodel.model import RelationModel, load_model
-from kg.records import Relation
+from kg.records import Extraction, Relation
 from kg.resources import data_path
 
 #: The name that picks the model shipped inside the package.
@@ -44,6 +44,18 @@ def relation_model(name: str) -> RelationModel:
     if not Path(name).is_dir():
         raise ConfigError(f"{name}: no such relation model folder (make one with `kg train`)")
     return load_model(name)
+
+
+def with_model(doc: Doc, ex: Extraction, model: RelationModel, gaz: Gazetteer) -> Extraction:
+    """An article's records with the model's relations between its mentions in ``doc``
+    (names and classes as the entity stage gave them; metadata and demonyms left out)."""
+    found = []
+    for m in ex.mentions:
+        span = doc.char_span(m.start, m.end) if m.start >= 0 else None
+        if span is not None and m.rule != "demonym":
+            found.append(Found(span.start, span.end, m.cls, m.canonical_hint, m.rule))
+    relations = model_relations(doc, found, gaz, list(ex.relations), model)
+    return dataclasses.replace(ex, relations=tuple(relations))
 
 
 def model_relations(
