@@ -124,3 +124,24 @@ def test_train_from_a_gold_file(tmp_path: Path):
     meta = json.loads((out / "model.json").read_text(encoding="utf-8"))
     assert meta["info"]["positives"] >= 3
     assert "kg:leaderOf" in meta["labels"]
+
+
+def test_output_with_the_model_is_the_same_for_any_number_of_jobs(model_dir: Path, tmp_path: Path):
+    for i, text in enumerate(
+        [
+            "Lisa Wong works for Hooli Systems.",
+            "Acme Energy is based in Denver.",
+            "Ann Lee works for Initech.",
+        ]
+    ):
+        (tmp_path / f"{i}.txt").write_text(f"News {i}\n\n{text}\n", encoding="utf-8")
+    runner = CliRunner()
+    outs = []
+    for jobs in ("1", "2"):
+        result = runner.invoke(
+            cli, ["extract", str(tmp_path), "--relations-model", str(model_dir), "-q", "-j", jobs]
+        )
+        assert result.exit_code == 0, result.stderr
+        outs.append(result.stdout)
+    assert outs[0] == outs[1]
+    assert "model:relations" in outs[0]
