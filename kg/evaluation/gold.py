@@ -146,9 +146,9 @@ class GoldScore:
                 "found": s.found,
                 "predicted": s.predicted,
                 "right": s.right,
-                "precision": round(s.precision, 3),
-                "recall": round(s.recall, 3),
-                "f1": round(s.f1, 3),
+                "precision": round(s.precision, 3) if s.predicted else None,
+                "recall": round(s.recall, 3) if s.gold else None,
+                "f1": round(s.f1, 3) if s.gold and s.predicted else None,
             }
             for p, s in sorted(self.properties.items())
         }

@@ -14,9 +14,14 @@ def gold_table(score: GoldScore, *, detail: bool = False) -> str:
         f"{'pred':>5s} {'right':>5s} {'prec':>6s} {'f1':>6s}"
     ]
     for prop, s in sorted(score.properties.items()):
+        # "-" where a measure is undefined: no gold fact, or nothing predicted (or a
+        # datatype property such as jobTitle, whose precision is not scored)
+        recall = f"{s.recall:7.3f}" if s.gold else f"{'-':>7s}"
+        precision = f"{s.precision:6.3f}" if s.predicted else f"{'-':>6s}"
+        f1 = f"{s.f1:6.3f}" if s.gold and s.predicted else f"{'-':>6s}"
         lines.append(
-            f"{prop:28s} {s.gold:5d} {s.found:5d} {s.recall:7.3f} "
-            f"{s.predicted:5d} {s.right:5d} {s.precision:6.3f} {s.f1:6.3f}"
+            f"{prop:28s} {s.gold:5d} {s.found:5d} {recall} {s.predicted:5d} {s.right:5d} "
+            f"{precision} {f1}"
         )
     gold = sum(s.gold for s in score.properties.values())
     found = sum(s.found for s in score.properties.values())

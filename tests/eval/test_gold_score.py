@@ -122,6 +122,16 @@ def test_negatives_noise_provenance_and_documents(score):
 def test_as_dict_has_properties_and_detail_only_when_asked(score):
     plain = score.as_dict()
     assert plain["properties"]["kg:leaderOf"]["precision"] == 0.5
+    # jobTitle is a datatype property: its precision is not scored, so it is undefined
+    assert plain["properties"]["schema:jobTitle"] == {
+        "gold": 1,
+        "found": 1,
+        "predicted": 0,
+        "right": 0,
+        "precision": None,
+        "recall": 1.0,
+        "f1": None,
+    }
     assert "detail" not in plain
     assert score.as_dict(verbose=True)["detail"]["entities_missing"] == ["Bergen"]
 
