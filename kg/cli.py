@@ -732,31 +732,25 @@ def eval_cmd(
     """
     import json
 
-    from kg.evaluation import report
+    from kg.evaluation.evaluate import conll_table, eval_conll04, eval_gold, gold_table
 
     settings = Settings(model=model, jobs=jobs, validate=False, relations_model=relations_model)
     if conll04:
         if args:
             raise click.UsageError("--conll04 takes no GOLD or INPUT arguments")
-        from kg.evaluation.evaluate import eval_conll04
-
         cscore = eval_conll04(conll04, settings, gold_entities=gold_entities)
-        out = (
-            json.dumps(cscore.as_dict(), indent=1) if fmt == "json" else report.conll_table(cscore)
-        )
+        out = json.dumps(cscore.as_dict(), indent=1) if fmt == "json" else conll_table(cscore)
         click.echo(out)
         return
     if gold_entities:
         raise click.UsageError("--gold-entities goes with --conll04")
     if len(args) < 2:
         raise click.UsageError("give a gold file and at least one input (or --conll04 SPLIT.json)")
-    from kg.evaluation.evaluate import eval_gold
-
     score, failed = eval_gold(args[0], list(args[1:]), settings, texts, on_error=_report_failure)
     if fmt == "json":
         click.echo(json.dumps(score.as_dict(verbose=detail), indent=1, ensure_ascii=False))
     else:
-        click.echo(report.gold_table(score, detail=detail))
+        click.echo(gold_table(score, detail=detail))
     sys.exit(EXIT_INPUTS_FAILED if failed else EXIT_OK)
 
 

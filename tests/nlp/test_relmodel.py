@@ -182,3 +182,30 @@ def test_emit_limits_what_the_model_proposes(nlp):
     label, p = model.best(pair_features(doc, Ent(0, 2, "PER"), Ent(4, 5, "LOC")), "PER>LOC")
     assert label == "schema:worksFor"
     assert p < 0.1  # the probability of what it proposes, not of homeLocation
+
+
+def test_the_model_counts_once_and_only_above_its_threshold(tiny_model, nlp):
+    from kg.nlp.relmodel.apply import model_relations
+
+    doc = nlp("Lisa Wong works for Hooli.")
+    ents = [Found(0, 2, PERSON, "Lisa Wong"), Found(4, 5, ORGANIZATION, "Hooli")]
+    twice = model_relations(
+        doc, ents + [Found(0, 2, PERSON, "Lisa Wong")], gazetteer(), [], tiny_model
+    )
+    assert len(twice) == 1
+    rule = Relation(
+        "Lisa Wong",
+        PERSON,
+        "schema:worksFor",
+        "Hooli",
+        ORGANIZATION,
+        "Lisa Wong works for Hooli.",
+        confidence=0.6,
+        rule="works:verb",
+    )
+    saved = tiny_model.threshold
+    tiny_model.threshold = 1.0
+    try:
+        assert model_relations(doc, ents, gazetteer(), [rule], tiny_model) == [rule]
+    finally:
+        tiny_model.threshold = saved

@@ -7,7 +7,7 @@ distance) and gives each contract property a probability. ``features``
 computes the features, ``model`` holds the weights (fit, predict, save,
 load), ``data`` reads training sets (CoNLL04, Re-DocRED, gold YAML),
 ``train`` builds a model folder, ``apply`` proposes relations during
-extraction and ``conll`` predicts on CoNLL04 with the gold entities.
+extraction (and on CoNLL04 with the gold entities).
 """
 
 from __future__ import annotations
