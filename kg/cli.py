@@ -788,6 +788,14 @@ def eval_cmd(
     help="Share of sentences held out to calibrate and choose the threshold.",
 )
 @click.option(
+    "--folds",
+    type=click.IntRange(min=0),
+    default=0,
+    show_default=True,
+    help="Cross-fit instead of holding out: K folds set temperature and threshold, "
+    "then the model learns from every sentence (K+1 fits).",
+)
+@click.option(
     "--threshold",
     type=click.FloatRange(0, 1),
     help="Probability a proposal needs  [default: best F1 on the held-out sentences]",
@@ -835,6 +843,7 @@ def train(
     output: str,
     seed: int,
     holdout: float,
+    folds: int,
     threshold: float | None,
     min_precision: float | None,
     epochs: int,
@@ -866,6 +875,7 @@ def train(
         model=model,
         seed=seed,
         holdout=holdout,
+        folds=folds,
         threshold=threshold,
         min_precision=min_precision,
         epochs=epochs,

@@ -209,3 +209,16 @@ def test_the_model_counts_once_and_only_above_its_threshold(tiny_model, nlp):
         assert model_relations(doc, ents, gazetteer(), [rule], tiny_model) == [rule]
     finally:
         tiny_model.threshold = saved
+
+
+def test_cross_fitting_sets_threshold_from_every_sentence():
+    one, two = (
+        train([Source("conll04", str(TINY))], model=DEFAULT_MODEL, folds=3, epochs=60, seed=1)
+        for _ in range(2)
+    )
+    assert one.info["folds"] == 3
+    holdout = train([Source("conll04", str(TINY))], model=DEFAULT_MODEL, holdout=0.0, epochs=1)
+    assert one.info["examples"] == holdout.info["examples"]  # the final fit sees every pair
+    assert one.info["out_of_fold_scores"]["f1"] > 0.5
+    assert (one.threshold, one.temperature) == (two.threshold, two.temperature)
+    assert np.array_equal(one.weights, two.weights)

@@ -80,6 +80,8 @@ def pair_features(doc: Doc, a: Ent, b: Ent, others: list[Ent] | tuple[Ent, ...] 
     feats.append(f"DT:{_bucket(gap)}:{types}")
     feats += [f"HA:{_word(ha)}", f"HB:{_word(hb)}", f"DA:{ha.dep_}", f"DB:{hb.dep_}"]
     feats += [f"HAT:{types}:{_word(ha)}", f"HBT:{types}:{_word(hb)}"]
+    feats += [f"EA:{t.lower_}" for t in doc[a.start : a.end]]
+    feats += [f"EB:{t.lower_}" for t in doc[b.start : b.end]]
     if first.start > 0:
         feats.append(f"W-1:{_word(doc[first.start - 1])}")
     if second.end < len(doc):

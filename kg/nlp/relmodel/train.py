@@ -121,19 +121,42 @@ def train(
     properties: Sequence[str] = (),
     prune: float = 0.0,
     emit: Sequence[str] = (),
+    folds: int = 0,
 ) -> RelationModel:
     """Fit a model on the sources; a seeded ``holdout`` share of sentences sets the
     temperature (calibration) and, unless given, the threshold; with ``refit`` the
     weights are then learnt again from every sentence. ``properties`` limits what
     the model learns (other labels count as no relation); ``prune`` drops the
     features whose weights all stay below it (a smaller model); ``emit`` limits
-    what it proposes (the other labels still shape its probabilities)."""
+    what it proposes (the other labels still shape its probabilities). With
+    ``folds`` > 1, cross-fitting replaces the held-out share: temperature and
+    threshold come from every sentence's out-of-fold probabilities, and the
+    model is then fit on all of them."""
     sentences = read_sources(sources, model)
     exs = examples(sentences)
     if properties:
         keep = set(properties)
         exs = [e if e.label in keep else Example(e.feats, NONE, e.types, e.group) for e in exs]
     rng = np.random.default_rng(seed)
+    if folds > 1:
+        return _cross_fit(
+            exs,
+            rng.integers(0, folds, len(sentences)),
+            folds,
+            sources,
+            **{
+                "model": model,
+                "seed": seed,
+                "min_count": min_count,
+                "l2": l2,
+                "epochs": epochs,
+                "threshold": threshold,
+                "min_precision": min_precision,
+                "name": name,
+                "prune": prune,
+                "emit": emit,
+            },
+        )
     held = set(np.flatnonzero(rng.random(len(sentences)) < holdout).tolist())
     fit_ex = [e for e in exs if e.group not in held]
     dev_ex = [e for e in exs if e.group in held]
@@ -215,4 +238,104 @@ def train(
     info["threshold"] = result.threshold
     info["temperature"] = result.temperature
     result.info = info
+    return result
+
+
+def _allowed(exs: Sequence[Example]) -> dict[str, list[str]]:
+    seen: dict[str, set[str]] = {}
+    for e in exs:
+        if e.label != NONE:
+            seen.setdefault(e.types, set()).add(e.label)
+    return {k: sorted(v) for k, v in sorted(seen.items())}
+
+
+def _cross_fit(
+    exs: list[Example],
+    fold_of: np.ndarray,
+    folds: int,
+    sources: Sequence[Source],
+    *,
+    model: str,
+    seed: int,
+    min_count: int,
+    l2: float,
+    epochs: int,
+    threshold: float | None,
+    min_precision: float | None,
+    name: str,
+    prune: float,
+    emit: Sequence[str],
+) -> RelationModel:
+    """Out-of-fold probabilities set temperature and threshold; then one fit on all."""
+    counts = Counter(f for e in exs for f in set(e.feats))
+    features = sorted(f for f, n in counts.items() if n >= min_count)
+    index = {f: i for i, f in enumerate(features)}
+    labels = [NONE, *sorted({e.label for e in exs} - {NONE})]
+    zs, ys = [], []
+    for k in range(folds):
+        train_part = [e for e in exs if fold_of[e.group] != k]
+        test_part = [e for e in exs if fold_of[e.group] == k]
+        if not test_part:
+            continue
+        w, b = fit(
+            design([(e.feats, e.label) for e in train_part], index, labels),
+            len(features),
+            len(labels),
+            l2=l2,
+            epochs=epochs,
+        )
+        probe = RelationModel(labels, features, w, b, allowed=_allowed(train_part))
+        dd = design([(e.feats, e.label) for e in test_part], index, labels)
+        z = np.log(predict(dd, w, b) + 1e-12) + np.stack([probe.mask(e.types) for e in test_part])
+        zs.append(np.where(np.isinf(z), -1e9, z))
+        ys.append(dd.y)
+        logger.info("fold %d of %d: %d pairs", k + 1, folds, len(test_part))
+    z_all, y_all = np.concatenate(zs), np.concatenate(ys)
+    temperature = fit_temperature(z_all, y_all)
+    probs = softmax(z_all / temperature)
+    chosen, (p, r, f) = choose_threshold(probs, y_all, min_precision)
+    if threshold is not None:
+        chosen, (p, r, f) = threshold, _scores(probs, y_all, threshold)
+    w, b = fit(
+        design([(e.feats, e.label) for e in exs], index, labels),
+        len(features),
+        len(labels),
+        l2=l2,
+        epochs=epochs,
+    )
+    result = RelationModel(
+        labels,
+        features,
+        w.astype(np.float32),
+        b,
+        threshold=chosen,
+        temperature=temperature,
+        allowed=_allowed(exs),
+        emit=sorted(emit),
+    )
+    if prune > 0:
+        kept = np.flatnonzero(np.abs(result.weights).max(axis=1) >= prune)
+        result = RelationModel(
+            labels,
+            [features[i] for i in kept],
+            result.weights[kept],
+            b,
+            threshold=chosen,
+            temperature=temperature,
+            allowed=result.allowed,
+            emit=result.emit,
+        )
+    result.info = {
+        "name": name,
+        "sources": [f"{s.kind}:{Path(s.path).name}" for s in sources],
+        "seed": seed,
+        "spacy_model": model,
+        "examples": len(exs),
+        "positives": sum(e.label != NONE for e in exs),
+        "folds": folds,
+        "out_of_fold_scores": {"precision": round(p, 3), "recall": round(r, 3), "f1": round(f, 3)},
+        "features": len(result.features),
+        "threshold": chosen,
+        "temperature": temperature,
+    }
     return result
