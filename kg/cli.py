@@ -132,6 +132,14 @@ def extraction_options(func: F) -> F:
             help="spaCy pipeline: an installed package name or a path.",
         ),
         click.option(
+            "--relations-model",
+            metavar="DIR",
+            envvar="KG_RELATIONS_MODEL",
+            show_envvar=True,
+            help="A trained relation model beside the rules: a folder from `kg train`, "
+            "or 'default' for the shipped one  [default: the rules alone]",
+        ),
+        click.option(
             "-j",
             "--jobs",
             type=click.IntRange(min=1),
@@ -241,6 +249,7 @@ def extract(
     no_validate: bool,
     base: str,
     model: str,
+    relations_model: str | None,
     jobs: int,
 ) -> None:
     """Extract a knowledge graph from news articles (files, folders, - for stdin).
@@ -260,7 +269,13 @@ def extract(
     )
 
     started = time.perf_counter()
-    settings = Settings(base=base, model=model, validate=not no_validate, jobs=jobs)
+    settings = Settings(
+        base=base,
+        model=model,
+        validate=not no_validate,
+        jobs=jobs,
+        relations_model=relations_model,
+    )
     quiet = bool(click.get_current_context().meta.get("kg.quiet"))
     result = run_pipeline(
         list(inputs), settings, on_error=_report_failure, on_progress=ProgressLine(quiet)
@@ -609,6 +624,7 @@ def ingest(
     no_validate: bool,
     base: str,
     model: str,
+    relations_model: str | None,
     jobs: int,
     store_opts: dict[str, Any],
 ) -> None:
@@ -626,7 +642,13 @@ def ingest(
 
     check_output_paths(report)
     started = time.perf_counter()
-    settings = Settings(base=base, model=model, validate=not no_validate, jobs=jobs)
+    settings = Settings(
+        base=base,
+        model=model,
+        validate=not no_validate,
+        jobs=jobs,
+        relations_model=relations_model,
+    )
     quiet = bool(click.get_current_context().meta.get("kg.quiet"))
     with open_store(**store_opts) as store:
         outcome = run_ingest(
@@ -719,7 +741,8 @@ def explain(name: str, graph_files: tuple[str, ...], fmt: str, store_opts: dict[
         click.echo(f"conflict: {line}")
     for e in found:
         source = f"; according to {e.source}" if e.source else ""
-        click.echo(f"{e.subject} {e.predicate} {e.obj}  [{e.modality}, {e.confidence}{source}]")
+        by = f"; by {e.rule}" if e.rule else ""
+        click.echo(f"{e.subject} {e.predicate} {e.obj}  [{e.modality}, {e.confidence}{source}{by}]")
         click.echo(f"    {e.article}: \u201c{e.evidence}\u201d")
 
 
@@ -848,6 +871,229 @@ def report(
     _write_output(page.encode("utf-8"), output)
     if not click.get_current_context().meta.get("kg.quiet") and output != "-":
         click.echo(f"kg: report written to {output}", err=True)
+
+
+# --------------------------------------------------------------------------- eval and train
+
+
+@cli.command("eval", epilog=EXIT_CODES_HELP)
+@click.argument("args", nargs=-1, metavar="[GOLD.yaml INPUT...]")
+@click.option(
+    "--conll04",
+    "conll04",
+    type=click.Path(dir_okay=False),
+    metavar="SPLIT.json",
+    help="Score on a CoNLL04 split (SpERT JSON) instead, strictly.",
+)
+@click.option(
+    "--gold-entities",
+    is_flag=True,
+    help="With --conll04: give the model the gold entities (scores the relation model alone).",
+)
+@click.option(
+    "--texts",
+    type=click.Path(file_okay=False),
+    help="The articles' texts, for provenance, when the inputs are graphs (.ttl, .nt, .nq).",
+)
+@click.option(
+    "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True
+)
+@click.option("--detail", is_flag=True, help="Also list what is missing or wrong.")
+@click.option(
+    "--relations-model",
+    metavar="DIR",
+    help="A relation model beside the rules: a folder from `kg train`, or 'default'.",
+)
+@click.option("--model", default=DEFAULT_MODEL, show_default=True, help="spaCy pipeline.")
+@click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(min=1),
+    default=1,
+    show_default=True,
+    help="Worker processes for NLP.",
+)
+@verbosity
+@handle_errors
+def eval_cmd(
+    args: tuple[str, ...],
+    conll04: str | None,
+    gold_entities: bool,
+    texts: str | None,
+    fmt: str,
+    detail: bool,
+    relations_model: str | None,
+    model: str,
+    jobs: int,
+) -> None:
+    """Score kg against a gold file: `kg eval GOLD.yaml INPUT...` (articles, folders, or
+    graphs kg wrote), or `kg eval --conll04 SPLIT.json` on the CoNLL04 benchmark.
+
+    Prints P/R/F1 per property and overall, entity recall and duplicates,
+    negatives broken (gold files; the rules of CONTRACT.md "How output is
+    scored"), or strict P/R/F1 per relation type (CoNLL04).
+    """
+    import json
+
+    from kg.evaluation.evaluate import conll_table, eval_conll04, eval_gold, gold_table
+
+    settings = Settings(model=model, jobs=jobs, validate=False, relations_model=relations_model)
+    if conll04:
+        if args:
+            raise click.UsageError("--conll04 takes no GOLD or INPUT arguments")
+        cscore = eval_conll04(conll04, settings, gold_entities=gold_entities)
+        out = json.dumps(cscore.as_dict(), indent=1) if fmt == "json" else conll_table(cscore)
+        click.echo(out)
+        return
+    if gold_entities:
+        raise click.UsageError("--gold-entities goes with --conll04")
+    if len(args) < 2:
+        raise click.UsageError("give a gold file and at least one input (or --conll04 SPLIT.json)")
+    score, failed = eval_gold(args[0], list(args[1:]), settings, texts, on_error=_report_failure)
+    if fmt == "json":
+        click.echo(json.dumps(score.as_dict(verbose=detail), indent=1, ensure_ascii=False))
+    else:
+        click.echo(gold_table(score, detail=detail))
+    sys.exit(EXIT_INPUTS_FAILED if failed else EXIT_OK)
+
+
+@cli.command(epilog=EXIT_CODES_HELP)
+@click.option(
+    "--conll04",
+    "conll04",
+    multiple=True,
+    type=click.Path(dir_okay=False),
+    help="A CoNLL04 split (SpERT JSON). Evaluation data: do not ship what it trains.",
+)
+@click.option(
+    "--redocred",
+    multiple=True,
+    type=click.Path(dir_okay=False),
+    help="A Re-DocRED JSON file (Wikidata properties mapped to the contract's).",
+)
+@click.option(
+    "--gold",
+    "gold",
+    multiple=True,
+    type=click.Path(dir_okay=False),
+    help="A gold YAML file; its texts are the folder given by --texts.",
+)
+@click.option("--texts", type=click.Path(file_okay=False), help="The texts of --gold.")
+@click.option(
+    "-o", "--output", required=True, type=click.Path(file_okay=False), help="Model folder to write."
+)
+@click.option("--seed", type=int, default=0, show_default=True, help="Seed of the held-out split.")
+@click.option(
+    "--holdout",
+    type=click.FloatRange(0, 0.5),
+    default=0.1,
+    show_default=True,
+    help="Share of sentences held out to calibrate and choose the threshold.",
+)
+@click.option(
+    "--folds",
+    type=click.IntRange(min=0),
+    default=0,
+    show_default=True,
+    help="Cross-fit instead of holding out: K folds set temperature and threshold, "
+    "then the model learns from every sentence (K+1 fits).",
+)
+@click.option(
+    "--threshold",
+    type=click.FloatRange(0, 1),
+    help="Probability a proposal needs  [default: best F1 on the held-out sentences]",
+)
+@click.option(
+    "--min-precision",
+    type=click.FloatRange(0, 1),
+    help="Instead, the lowest threshold whose held-out precision reaches this.",
+)
+@click.option("--epochs", type=click.IntRange(min=1), default=300, show_default=True)
+@click.option("--l2", type=click.FloatRange(min=0), default=1e-4, show_default=True)
+@click.option(
+    "--properties",
+    metavar="P,P,…",
+    help="Learn only these contract properties (e.g. schema:worksFor,kg:leaderOf).",
+)
+@click.option(
+    "--emit",
+    metavar="P,P,…",
+    help="Propose only these properties (the model still learns the others).",
+)
+@click.option(
+    "--min-count",
+    type=click.IntRange(min=1),
+    default=1,
+    show_default=True,
+    help="Features seen in fewer training pairs are left out.",
+)
+@click.option(
+    "--prune",
+    type=click.FloatRange(min=0),
+    default=0.0,
+    show_default=True,
+    help="Drop features whose weights all stay below this (a smaller model).",
+)
+@click.option("--name", default="relations", show_default=True, help="Name in `kg explain`.")
+@click.option("--model", default=DEFAULT_MODEL, show_default=True, help="spaCy pipeline.")
+@verbosity
+@handle_errors
+def train(
+    conll04: tuple[str, ...],
+    redocred: tuple[str, ...],
+    gold: tuple[str, ...],
+    texts: str | None,
+    output: str,
+    seed: int,
+    holdout: float,
+    folds: int,
+    threshold: float | None,
+    min_precision: float | None,
+    epochs: int,
+    l2: float,
+    properties: str | None,
+    emit: str | None,
+    min_count: int,
+    prune: float,
+    name: str,
+    model: str,
+) -> None:
+    """Train a relation model from CoNLL04, Re-DocRED or gold YAML data into a folder
+    (model.json and weights.npz) for `--relations-model DIR`. The same data and seed
+    give the same model."""
+    import json
+
+    from kg.nlp.relmodel.train import Source
+    from kg.nlp.relmodel.train import train as train_model
+
+    if gold and not texts:
+        raise click.UsageError("--gold needs --texts (the folder of the gold set's articles)")
+    sources = [Source("conll04", p) for p in conll04] + [Source("redocred", p) for p in redocred]
+    sources += [Source("gold", p, texts) for p in gold]
+    if not sources:
+        raise click.UsageError("give training data: --conll04, --redocred or --gold")
+    started = time.perf_counter()
+    trained = train_model(
+        sources,
+        model=model,
+        seed=seed,
+        holdout=holdout,
+        folds=folds,
+        threshold=threshold,
+        min_precision=min_precision,
+        epochs=epochs,
+        l2=l2,
+        name=name,
+        properties=[p.strip() for p in properties.split(",") if p.strip()] if properties else (),
+        min_count=min_count,
+        prune=prune,
+        emit=[p.strip() for p in emit.split(",") if p.strip()] if emit else (),
+    )
+    from kg.nlp.relmodel.model import save_atomic
+
+    save_atomic(trained, output)
+    click.echo(json.dumps(trained.info, indent=1), err=True)
+    click.echo(f"kg: model written to {output} in {time.perf_counter() - started:.1f} s", err=True)
 
 
 def main() -> None:

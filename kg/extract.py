@@ -223,6 +223,17 @@ def _by_words(
         yield batch
 
 
+def _extract(doc: Doc, article: Article, relations_model: str | None) -> Extraction:
+    """The rules' records, then (with ``relations_model``) the trained model's proposals
+    between the same mentions: kg.nlp.relmodel.apply."""
+    ex = extract_doc(doc, article)
+    if not relations_model:
+        return ex
+    from kg.nlp.relmodel.apply import relation_model, with_model
+
+    return with_model(doc, ex, relation_model(relations_model), gazetteer())
+
+
 def extract_articles(articles: Iterable[Article], settings: Settings) -> Iterator[Extraction]:
     """Run the spaCy pipeline over articles (streamed, in input order) and extract records.
 
@@ -233,28 +244,34 @@ def extract_articles(articles: Iterable[Article], settings: Settings) -> Iterato
     if settings.jobs <= 1:
         nlp = build_nlp(settings.model)
         for doc, article in parse(nlp, articles):
-            yield extract_doc(doc, article)
+            yield _extract(doc, article, settings.relations_model)
         return
     build_nlp(settings.model)  # load once before forking: workers share the pages
+    if settings.relations_model:
+        from kg.nlp.relmodel.apply import relation_model
+
+        relation_model(settings.relations_model)  # a bad folder fails here, once
     context = multiprocessing.get_context("fork")
-    with context.Pool(settings.jobs, initializer=_init_worker, initargs=(settings.model,)) as pool:
+    args = (settings.model, settings.relations_model)
+    with context.Pool(settings.jobs, initializer=_init_worker, initargs=args) as pool:
         for batch in pool.imap(_extract_batch, _batches(articles, _BATCH)):
             yield from batch
 
 
 _BATCH = 8
 _worker_model: str | None = None
+_worker_relations: str | None = None
 
 
-def _init_worker(model: str) -> None:
-    global _worker_model
-    _worker_model = model
+def _init_worker(model: str, relations_model: str | None = None) -> None:
+    global _worker_model, _worker_relations
+    _worker_model, _worker_relations = model, relations_model
 
 
 def _extract_batch(batch: list[Article]) -> list[Extraction]:
     assert _worker_model is not None
     nlp = build_nlp(_worker_model)
-    return [extract_doc(doc, a) for doc, a in parse(nlp, batch)]
+    return [_extract(doc, a, _worker_relations) for doc, a in parse(nlp, batch)]
 
 
 def _batches(items: Iterable[Article], size: int) -> Iterator[list[Article]]:

@@ -28,3 +28,6 @@ class Settings:
     jobs: int = 1
     validate: bool = True
     min_confidence: float = 0.5
+    #: a relation model folder (``kg train``), ``"default"`` for the shipped one,
+    #: or None for the rules alone
+    relations_model: str | None = None

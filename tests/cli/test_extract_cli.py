@@ -151,8 +151,8 @@ def test_explain_shows_statements_with_sentences(tmp_path):
         "Norwegian Prime Minister Ola Berg met Acme Energy chief executive Kari Holm in Oslo."
     )
     assert (
-        f"Ola Berg leaderOf Norway  [Asserted, 0.85]\n    a.txt: \u201c{sentence}\u201d\n"
-        in result.stdout
+        f"Ola Berg leaderOf Norway  [Asserted, 0.85; by title:leader]\n"
+        f"    a.txt: \u201c{sentence}\u201d\n" in result.stdout
     )
     missing = runner.invoke(cli, ["explain", "Nobody Here", "--graph", str(out)])
     assert (missing.exit_code, missing.stderr) == (1, "Error: no entity is called 'Nobody Here'\n")

@@ -1,0 +1,158 @@
+"""The model's predictions: relations between the entity pairs of each sentence.
+
+Proposals are :class:`~kg.records.Relation` records like the rules': the
+modality and the source come from :func:`kg.nlp.modality.assess` on the
+word that joins the two mentions in the parse (their lowest common head),
+the evidence is the sentence. Where a rule found the same fact in the same
+sentence and the model's probability reaches its threshold, the two
+confidences combine as independent evidence (1 - (1 - c_rule)(1 - p_model))
+and the rule name records both; where only the model did, the confidence is
+its calibrated probability and the rule name is ``model:<name>``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+from pathlib import Path
+from typing import Any
+
+from spacy.tokens import Doc
+
+from kg.errors import ConfigError
+from kg.evaluation.conll04 import MAPPING, Key, doc_name, entity_key
+from kg.gazetteer import Gazetteer
+from kg.nlp.coref import Mentions
+from kg.nlp.entities import Found
+from kg.nlp.modality import assess
+from kg.nlp.relations.core import fits
+from kg.nlp.relmodel.features import COARSE, Ent, dep_path, pair_features
+from kg.nlp.relmodel.model import RelationModel, load_model
+from kg.records import Extraction, Relation
+from kg.resources import data_path
+from kg.settings import Settings
+
+#: The name that picks the model shipped inside the package.
+DEFAULT = "default"
+
+
+@functools.cache
+def relation_model(name: str) -> RelationModel:
+    """The model folder ``name`` (``default``: the shipped one), loaded once per process."""
+    if name == DEFAULT:
+        folder = Path(str(data_path("relmodel")))
+        if not (folder / "model.json").is_file():
+            raise ConfigError("no relation model is shipped with this installation")
+        return load_model(folder)
+    if not Path(name).is_dir():
+        raise ConfigError(f"{name}: no such relation model folder (make one with `kg train`)")
+    return load_model(name)
+
+
+def with_model(doc: Doc, ex: Extraction, model: RelationModel, gaz: Gazetteer) -> Extraction:
+    """An article's records with the model's relations between its mentions in ``doc``
+    (names and classes as the entity stage gave them; metadata and demonyms left out)."""
+    found: dict[tuple[int, int], Found] = {}
+    for m in ex.mentions:
+        span = doc.char_span(m.start, m.end) if m.start >= 0 else None
+        if span is not None and m.rule != "demonym":
+            key = (span.start, span.end)
+            found.setdefault(key, Found(span.start, span.end, m.cls, m.canonical_hint, m.rule))
+    entities = sorted(found.values(), key=lambda f: (f.start, f.end))
+    relations = model_relations(doc, entities, gaz, list(ex.relations), model)
+    return dataclasses.replace(ex, relations=tuple(relations))
+
+
+def model_relations(
+    doc: Doc,
+    entities: list[Found],
+    gaz: Gazetteer,
+    rules: list[Relation],
+    model: RelationModel,
+) -> list[Relation]:
+    """``rules`` with the model's confidence folded in, then the model's own proposals."""
+    by_key = {(r.subject, r.predicate, r.obj, r.evidence): k for k, r in enumerate(rules)}
+    out = list(rules)
+    boosted: set[int] = set()
+    mentions: Mentions | None = None
+    name = model.info.get("name", "relations")
+    for sent in doc.sents:
+        mine = [f for f in entities if sent.start <= f.start < sent.end and f.cls in COARSE]
+        if len(mine) < 2:
+            continue
+        ents = [Ent(f.start, f.end, COARSE[f.cls]) for f in mine]
+        evidence = " ".join(sent.text.split())
+        for i, fa in enumerate(mine):
+            for j, fb in enumerate(mine):
+                if i == j or fa.name == fb.name or (fa.start, fa.end) == (fb.start, fb.end):
+                    continue
+                a, b = ents[i], ents[j]
+                label, p = model.best(pair_features(doc, a, b, ents), f"{a.kind}>{b.kind}")
+                if p < model.threshold or not fits(label, fa.cls, fb.cls):
+                    continue
+                k = by_key.get((fa.name, label, fb.name, evidence))
+                if k is not None and (k >= len(rules) or k in boosted):
+                    continue  # counted already (the same names twice in the sentence)
+                if k is not None:
+                    boosted.add(k)
+                    r = out[k]
+                    both = 1 - (1 - r.confidence) * (1 - p)
+                    out[k] = dataclasses.replace(
+                        r, confidence=round(min(both, 0.99), 2), rule=f"{r.rule}+model:{name}"
+                    )
+                    continue
+                if mentions is None:
+                    mentions = Mentions(doc, entities, gaz)
+                path = dep_path(doc[fa.start : fa.end].root, doc[fb.start : fb.end].root)
+                trigger = path[1] if path else doc[fa.start : fa.end].root
+                reading = assess(trigger, mentions)
+                by_key[(fa.name, label, fb.name, evidence)] = len(out)
+                out.append(
+                    Relation(
+                        fa.name,
+                        fa.cls,
+                        label,
+                        fb.name,
+                        fb.cls,
+                        evidence,
+                        modality=reading.modality,
+                        confidence=round(min(p, 0.99), 2),
+                        attributed_to=reading.source.name if reading.source else None,
+                        attributed_cls=reading.source.cls if reading.source else None,
+                        rule=f"model:{name}",
+                    )
+                )
+    return out
+
+
+# --- CoNLL04 with the gold entities: what the model alone scores (kg eval --gold-entities)
+
+
+def predict_gold_entities(
+    split: list[dict[str, Any]], settings: Settings
+) -> dict[str, dict[Key, set[Any]]]:
+    """Each sentence's predicted relations between its gold entities (strict keys)."""
+    from kg.nlp import build_nlp
+    from kg.nlp.relmodel.data import conll04_sentences
+
+    if not settings.relations_model:
+        raise ConfigError("--gold-entities needs a relation model (--relations-model DIR)")
+    model = relation_model(settings.relations_model)
+    out: dict[str, dict[Key, set[Any]]] = {}
+    parsed = conll04_sentences(split, build_nlp(settings.model))
+    for n, (raw, s) in enumerate(zip(split, parsed, strict=True)):
+        best: dict[tuple[int, int], tuple[float, int, int, str]] = {}
+        for i, a in enumerate(s.ents):
+            for j, b in enumerate(s.ents):
+                if i == j:
+                    continue
+                label, p = model.best(pair_features(s.doc, a, b, s.ents), f"{a.kind}>{b.kind}")
+                pair = (min(i, j), max(i, j))
+                if p >= model.threshold and label in MAPPING and p > best.get(pair, (0.0,))[0]:
+                    best[pair] = (p, i, j, label)
+        # one relation per pair of entities, in the likelier direction (as CoNLL04 has)
+        for _p, i, j, label in best.values():
+            rel = MAPPING[label]
+            key = (entity_key(raw, i), rel, entity_key(raw, j))
+            out.setdefault(doc_name(n), {}).setdefault(key, set()).add((i, rel, j))
+    return out

@@ -1,0 +1,147 @@
+"""`kg train`, `--relations-model` and `kg eval --conll04` through click's CliRunner."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from rdflib import Graph, Literal
+
+from kg.cli import cli
+from kg.vocab import KG
+
+DATA = Path(__file__).resolve().parent.parent / "data"
+TINY = DATA / "relmodel" / "tiny_conll04.json"
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def model_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("models") / "tiny"
+    result = CliRunner().invoke(
+        cli,
+        ["train", "--conll04", str(TINY), "-o", str(out), "--holdout", "0", "--threshold", "0.5"],
+    )
+    assert result.exit_code == 0, result.stderr
+    assert "kg: model written to" in result.stderr
+    assert result.stdout == ""
+    return out
+
+
+def test_train_writes_a_model_folder(model_dir: Path):
+    meta = json.loads((model_dir / "model.json").read_text(encoding="utf-8"))
+    assert meta["format"] == "kg-relation-model/1"
+    assert meta["threshold"] == 0.5
+    assert meta["info"]["sources"] == ["conll04:tiny_conll04.json"]
+
+
+def test_extract_with_the_model_marks_its_statements(model_dir: Path, tmp_path: Path):
+    article = tmp_path / "a.txt"
+    article.write_text("Hiring news\n\nLisa Wong works for Hooli Systems.\n", encoding="utf-8")
+    result = CliRunner().invoke(
+        cli, ["extract", str(article), "--relations-model", str(model_dir), "-q", "-j", "1"]
+    )
+    assert result.exit_code == 0, result.stderr
+    graph = Graph().parse(data=result.stdout, format="turtle")
+    rules = {str(r) for r in graph.objects(None, KG.rule)}
+    assert any(r.endswith("model:relations") for r in rules)
+    plain = CliRunner().invoke(cli, ["extract", str(article), "-q", "-j", "1"])
+    assert "model:" not in plain.stdout
+    assert (None, KG.rule, Literal("model:relations")) not in Graph().parse(
+        data=plain.stdout, format="turtle"
+    )
+
+
+def test_eval_conll04_with_gold_entities(model_dir: Path):
+    result = CliRunner().invoke(
+        cli,
+        ["eval", "--conll04", str(TINY), "--gold-entities", "--relations-model", str(model_dir)],
+    )
+    assert result.exit_code == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0].split() == ["relation", "tp", "fp", "fn", "P", "R", "F1"]
+    micro = next(line.split() for line in lines if line.startswith("micro"))
+    assert int(micro[1]) + int(micro[3]) == 20  # every gold relation is a tp or an fn
+    assert float(micro[6]) >= 0.9  # its own training data
+
+
+def test_eval_conll04_end_to_end_json(model_dir: Path):
+    result = CliRunner().invoke(
+        cli,
+        ["eval", "--conll04", str(TINY), "--relations-model", str(model_dir), "--format", "json"],
+    )
+    assert result.exit_code == 0, result.stderr
+    out = json.loads(result.stdout)
+    micro = out["micro"]
+    assert micro["tp"] + micro["fn"] == 20
+    assert set(out["relations"]) <= {"Kill", "Live_In", "Located_In", "OrgBased_In", "Work_For"}
+
+
+def test_model_errors_are_one_line(tmp_path: Path):
+    runner = CliRunner()
+    article = tmp_path / "a.txt"
+    article.write_text("Lisa Wong works for Hooli.\n", encoding="utf-8")
+    missing = runner.invoke(
+        cli, ["extract", str(article), "--relations-model", str(tmp_path / "x")]
+    )
+    assert missing.exit_code == 2
+    assert missing.stderr == (
+        f"Error: {tmp_path / 'x'}: no such relation model folder (make one with `kg train`)\n"
+    )
+    no_model = runner.invoke(cli, ["eval", "--conll04", str(TINY), "--gold-entities"])
+    assert no_model.exit_code == 2
+    assert "needs a relation model" in no_model.stderr
+    no_data = runner.invoke(cli, ["train", "-o", str(tmp_path / "m")])
+    assert no_data.exit_code == 2
+    assert "give training data" in no_data.stderr
+    gold_only = runner.invoke(cli, ["train", "--gold", "g.yaml", "-o", str(tmp_path / "m")])
+    assert gold_only.exit_code == 2
+    assert "--gold needs --texts" in gold_only.stderr
+
+
+def test_train_from_a_gold_file(tmp_path: Path):
+    out = tmp_path / "gold-model"
+    result = CliRunner().invoke(
+        cli,
+        [
+            "train",
+            "--gold",
+            str(DATA / "eval" / "gold.yaml"),
+            "--texts",
+            str(DATA / "eval" / "articles"),
+            "-o",
+            str(out),
+            "--holdout",
+            "0",
+            "--epochs",
+            "20",
+        ],
+    )
+    assert result.exit_code == 0, result.stderr
+    meta = json.loads((out / "model.json").read_text(encoding="utf-8"))
+    assert meta["info"]["positives"] >= 3
+    assert "kg:leaderOf" in meta["labels"]
+
+
+def test_output_with_the_model_is_the_same_for_any_number_of_jobs(model_dir: Path, tmp_path: Path):
+    for i, text in enumerate(
+        [
+            "Lisa Wong works for Hooli Systems.",
+            "Acme Energy is based in Denver.",
+            "Ann Lee works for Initech.",
+        ]
+    ):
+        (tmp_path / f"{i}.txt").write_text(f"News {i}\n\n{text}\n", encoding="utf-8")
+    runner = CliRunner()
+    outs = []
+    for jobs in ("1", "2"):
+        result = runner.invoke(
+            cli, ["extract", str(tmp_path), "--relations-model", str(model_dir), "-q", "-j", jobs]
+        )
+        assert result.exit_code == 0, result.stderr
+        outs.append(result.stdout)
+    assert outs[0] == outs[1]
+    assert "model:relations" in outs[0]
