@@ -84,10 +84,26 @@ def handle_errors(func: F) -> F:
         except KgError as exc:
             fail(exc)
         except KeyboardInterrupt:
-            click.echo("Interrupted: nothing was left half-written.", err=True)
+            click.echo(f"Interrupted: {_written()}nothing was left half-written.", err=True)
             sys.exit(130)
 
     return wrapper  # type: ignore[return-value]
+
+
+def _written() -> str:
+    """What the stores of this command had written when it was interrupted."""
+    ctx = click.get_current_context(silent=True)
+    stores = ctx.meta.get("kg.stores", []) if ctx is not None else []
+    done = [s for s in stores if s.graphs_written]
+    return "".join(
+        f"{s.graphs_written} graph(s) had been written to {s.location}, each whole; " for s in done
+    )
+
+
+def _writing(store: Any) -> Any:
+    """Note ``store`` as written to by this command, for the message after Ctrl-C."""
+    click.get_current_context().meta.setdefault("kg.stores", []).append(store)
+    return store
 
 
 @click.group(epilog=EXIT_CODES_HELP)
@@ -128,6 +144,15 @@ def extraction_options(func: F) -> F:
             help="spaCy pipeline: an installed package name or a path.",
         ),
         click.option(
+            "--glob",
+            "globs",
+            multiple=True,
+            metavar="PATTERN",
+            help="Read the files of input folders whose names match PATTERN (repeatable; "
+            "e.g. '*.md')  [default: .txt, .html and files without a suffix, except "
+            "READMEs, licences and hidden files]",
+        ),
+        click.option(
             "-j",
             "--jobs",
             type=click.IntRange(min=1),
@@ -163,6 +188,35 @@ class ProgressLine:
             click.echo("", err=True)
 
 
+def check_output(
+    option: str, output: str | None, inputs: tuple[str, ...], globs: tuple[str, ...] = ()
+) -> None:
+    """Refuse an output file that is one of the inputs, or that a folder among the
+    inputs would read as an article: exit 2 before anything is read or written."""
+    from pathlib import Path
+
+    from kg.ingest import display_name, is_article_name
+
+    if output is None or output == "-":
+        return
+    target = Path(os.path.realpath(output))
+    for given in inputs:
+        if given == "-":
+            continue
+        source = Path(os.path.realpath(given))
+        same = source == target
+        if not same and target.exists() and source.exists():
+            same = source.samefile(target)
+        inside = source.is_dir() and source in target.parents
+        if same or (inside and is_article_name(target.name, globs)):
+            what = "is one of the inputs" if same else f"is inside the input folder {given}"
+            click.echo(
+                f"Error: {option} {display_name(output)}: {what}; write the output elsewhere",
+                err=True,
+            )
+            sys.exit(EXIT_USAGE)
+
+
 def _reject(outcome: ValidationReport, report: str | None, what: str) -> None:
     """Report a non-conforming graph and exit 3."""
     _emit_report(outcome.text, report)
@@ -180,7 +234,7 @@ def _report_failure(exc: KgError) -> None:
 
 def _emit_report(text: str, report: str | None) -> None:
     if report:
-        write_atomic(report, text.encode("utf-8"))
+        _write_output(text.encode("utf-8"), report)
     else:
         click.echo(text.rstrip(), err=True)
 
@@ -208,6 +262,7 @@ def extract(
     no_validate: bool,
     base: str,
     model: str,
+    globs: tuple[str, ...],
     jobs: int,
 ) -> None:
     """Extract a knowledge graph from news articles (files, folders, - for stdin).
@@ -216,7 +271,11 @@ def extract(
     written; a graph that does not conform is written nowhere.
     """
     started = time.perf_counter()
-    settings = Settings(base=base, model=model, validate=not no_validate, jobs=jobs)
+    check_output("-o", output, inputs, globs)
+    check_output("--report", report, inputs, globs)
+    settings = Settings(
+        base=base, model=model, validate=not no_validate, jobs=jobs, globs=tuple(globs)
+    )
     quiet = bool(click.get_current_context().meta.get("kg.quiet"))
     result = run_pipeline(
         list(inputs), settings, on_error=_report_failure, on_progress=ProgressLine(quiet)
@@ -351,11 +410,30 @@ def store_options(func: F) -> F:
 
 
 def _write_output(data: bytes, output: str = "-") -> None:
+    """Write to stdout or a file; a file that cannot be written is one error line (exit 2)."""
     if output == "-":
-        sys.stdout.buffer.write(data)
-        sys.stdout.flush()
-    else:
+        try:
+            sys.stdout.buffer.write(data)
+            sys.stdout.flush()
+        except BrokenPipeError:
+            _stdout_closed()
+        return
+    try:
         write_atomic(output, data)
+    except OSError as exc:
+        from kg.ingest import display_name
+
+        why = (exc.strerror or str(exc)).lower()
+        click.echo(f"Error: {display_name(output)}: cannot write ({why})", err=True)
+        sys.exit(EXIT_USAGE)
+
+
+def _stdout_closed() -> None:
+    """The reader of stdout went away (``kg query … | head``): stop quietly, as Unix
+    tools do; stdout goes to /dev/null so that Python's own flush at exit is quiet."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    sys.exit(141)
 
 
 @cli.command(epilog=EXIT_CODES_HELP)
@@ -385,7 +463,7 @@ def load(files: tuple[str, ...], fmt: str | None, store_opts: dict[str, Any]) ->
 
     quiet = click.get_current_context().meta.get("kg.quiet")
     failed = 0
-    with open_store(**store_opts) as store:
+    with _writing(open_store(**store_opts)) as store:
         store.load_ontology()
         for name in files:
             try:
@@ -522,6 +600,7 @@ def ingest(
     no_validate: bool,
     base: str,
     model: str,
+    globs: tuple[str, ...],
     jobs: int,
     store_opts: dict[str, Any],
 ) -> None:
@@ -535,9 +614,16 @@ def ingest(
     from kg.store import open_store
 
     started = time.perf_counter()
-    settings = Settings(base=base, model=model, validate=not no_validate, jobs=jobs)
+    check_output("--report", report, inputs, globs)
+    settings = Settings(
+        base=base, model=model, validate=not no_validate, jobs=jobs, globs=tuple(globs)
+    )
     quiet = bool(click.get_current_context().meta.get("kg.quiet"))
-    with open_store(**store_opts) as store:
+    with _writing(open_store(**store_opts)) as store:
+        # A run killed after its articles' write and before the ontology's left
+        # a store without the class hierarchy (Places without their Countries):
+        # every ingest mends that first, whatever it then has to load.
+        store.ensure_ontology()
         outcome = run_ingest(
             list(inputs), settings, store, on_error=_report_failure, on_progress=ProgressLine(quiet)
         )

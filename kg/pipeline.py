@@ -115,10 +115,13 @@ def combine(reports: Sequence[ValidationReport]) -> ValidationReport:
 
 
 def _articles(
-    inputs: Sequence[str], result: RunResult, on_error: Callable[[InputError], None] | None
+    inputs: Sequence[str],
+    result: RunResult,
+    on_error: Callable[[InputError], None] | None,
+    globs: Sequence[str] = (),
 ) -> list[Article]:
     articles = []
-    for item in read_inputs(inputs):
+    for item in read_inputs(inputs, globs=globs):
         if isinstance(item, InputError):
             result.failures.append(item)
             if on_error:
@@ -144,7 +147,7 @@ def run(
     ``on_progress(done, total, words)`` is called after each article's NLP.
     """
     result = RunResult()
-    articles = _articles(inputs, result, on_error)
+    articles = _articles(inputs, result, on_error, settings.globs)
     if skip is not None:
         articles = [a for a in articles if not skip(a)]
     result.articles = articles

@@ -28,3 +28,5 @@ class Settings:
     jobs: int = 1
     validate: bool = True
     min_confidence: float = 0.5
+    #: file-name patterns choosing which files of input folders are articles
+    globs: tuple[str, ...] = ()

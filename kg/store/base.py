@@ -94,11 +94,23 @@ _GRAPHS_HAVE_ARTICLES = "ASK { GRAPH ?g { ?a a schema:NewsArticle } }"
 _ARTICLE_HASH = "SELECT ?article ?hash WHERE { ?article kg:contentHash ?hash } ORDER BY ?hash"
 
 
+def ontology_ntriples() -> bytes:
+    """The packaged ontology as N-Triples, for :data:`ONTOLOGY_GRAPH`."""
+    from kg.resources import ontology_graph
+
+    return ontology_graph().serialize(format="nt", encoding="utf-8")
+
+
+_HAS_ONTOLOGY = f"ASK {{ GRAPH <{ONTOLOGY_GRAPH}> {{ ?s ?p ?o }} }}"
+
+
 class Store(ABC):
     """A triple store kg loads into and queries; made by :func:`kg.store.open_store`."""
 
     #: where the store is, for messages: a folder or the query endpoint's URL
     location: str
+    #: graphs this object has written, each whole (for messages after an interrupt)
+    graphs_written: int = 0
 
     @abstractmethod
     def replace_graphs(self, graphs: Mapping[str, bytes]) -> None:
@@ -147,11 +159,18 @@ class Store(ABC):
 
     def load_ontology(self) -> int:
         """(Re)load the packaged ontology into :data:`ONTOLOGY_GRAPH`; its triple count."""
-        from kg.resources import ontology_graph
-
-        data = ontology_graph().serialize(format="nt", encoding="utf-8")
+        data = ontology_ntriples()
         self.replace_graphs({ONTOLOGY_GRAPH: data})
         return data.count(b"\n")
+
+    def ensure_ontology(self) -> bool:
+        """Load the ontology if the store lacks it (a run killed between its articles'
+        write and the ontology's); whether it had to."""
+        if self.query(_HAS_ONTOLOGY).boolean:
+            return False
+        logger.info("%s: the ontology graph was missing; loading it", self.location)
+        self.load_ontology()
+        return True
 
     def query(self, sparql: str, params: Mapping[str, Term] | None = None) -> QueryResult:
         """Run a SELECT, ASK, CONSTRUCT or DESCRIBE query over the merge of the graphs.

@@ -18,9 +18,12 @@ as it is after it; never in between.
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import signal
+import threading
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import TypeVar
 
@@ -42,6 +45,27 @@ _READ_ATTEMPTS = 6  # waits 0.05 + 0.1 + … + 1.6 s: about 3 s at most
 
 def _is_race(exc: BaseException) -> bool:
     return "Corruption" in str(exc) or "No such file" in str(exc)
+
+
+@contextlib.contextmanager
+def _commit_whole() -> Iterator[None]:
+    """Hold Ctrl-C until the block ends: the transaction commits (or fails) whole, and
+    what kg records of it (the graphs written) is true when KeyboardInterrupt comes.
+
+    A handler that notes the signal, not a signal mask: RocksDB's own threads
+    would take a masked SIGINT, and Python would raise as the commit returns.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    pending: list[int] = []
+    previous = signal.signal(signal.SIGINT, lambda signum, frame: pending.append(signum))
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    if pending and callable(previous):
+        previous(signal.SIGINT, None)  # Python's default raises KeyboardInterrupt
 
 
 def _store_error(path: Path, exc: BaseException) -> StoreError:
@@ -134,12 +158,17 @@ class EmbeddedStore(Store):
             return
         try:
             # Both paths are one transaction: every graph is replaced, or none.
-            if any(self._read(lambda store, g=g: store.contains_named_graph(g)) for g in parsed):
-                self._replace(parsed)
-            else:
-                self._add(parsed)
+            with _commit_whole():
+                if any(self._holds(g) for g in parsed):
+                    self._replace(parsed)
+                else:
+                    self._add(parsed)
+                self.graphs_written += len(graphs)
         except (OSError, RuntimeError) as exc:
             raise StoreError(f"store {self.path}: load failed ({one_line(exc)})") from None
+
+    def _holds(self, graph: ox.NamedNode) -> bool:
+        return self._read(lambda store: store.contains_named_graph(graph))
 
     def _add(self, parsed: Mapping[ox.NamedNode, list[ox.Quad]]) -> None:
         """Graphs the store does not hold yet: their quads, and the same
