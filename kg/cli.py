@@ -377,11 +377,12 @@ def store_options(func: F) -> F:
     @click.option(
         "--timeout",
         type=click.FloatRange(min=0, min_open=True),
-        default=30.0,
-        show_default=True,
+        default=None,
         metavar="SECONDS",
-        help="Longest wait to connect to --endpoint or for the next bytes of an answer "
-        "(idempotent calls are tried up to 3 times).",
+        help="Longest time one request to --endpoint may take, from connecting to the "
+        "last byte (idempotent calls are tried up to 3 times); for `kg query`, also the "
+        "longest an embedded store's query may run  [default: 30 for --endpoint, no "
+        "limit for the embedded store]",
     )
     @functools.wraps(func)
     def wrapper(
@@ -391,7 +392,7 @@ def store_options(func: F) -> F:
         graph_store: str | None,
         user: str | None,
         password: str | None,
-        timeout: float,
+        timeout: float | None,
         **kwargs: Any,
     ) -> Any:
         if store_dir is not None and endpoint:
@@ -503,6 +504,12 @@ def load(files: tuple[str, ...], fmt: str | None, store_opts: dict[str, Any]) ->
     help="Format of SELECT and ASK results (SPARQL 1.1 JSON, CSV, TSV, or a table); "
     "CONSTRUCT and DESCRIBE always give Turtle.",
 )
+@click.option(
+    "--allow-service",
+    is_flag=True,
+    help="Run SERVICE clauses (they make the store fetch from other servers); refused "
+    "without this.",
+)
 @store_options
 @verbosity
 @handle_errors
@@ -512,6 +519,7 @@ def query(
     list_saved: bool,
     params: tuple[str, ...],
     fmt: str,
+    allow_service: bool,
     store_opts: dict[str, Any],
 ) -> None:
     """Run a read-only SPARQL query: QUERY is the text, - for stdin, or @FILE.rq.
@@ -523,7 +531,7 @@ def query(
     triple once per graph that holds it, so write SELECT DISTINCT there, as
     the saved queries do.
     """
-    from kg.query import parse_param, read_query, render_result, saved_queries, saved_query, table
+    from kg.query import parse_param, read_query, saved_queries, saved_query, table
     from kg.store import open_store
 
     if list_saved:
@@ -535,8 +543,17 @@ def query(
     text = saved_query(saved).text if saved else read_query(sparql or "")
     bindings = dict(parse_param(p) for p in params)
     with open_store(read_only=True, **store_opts) as store:
-        result = store.query(text, bindings)
-    _write_output(render_result(result, fmt))
+        try:
+            store.stream_query(
+                text,
+                bindings,
+                fmt,
+                sys.stdout.buffer,
+                timeout=store_opts["timeout"],
+                allow_service=allow_service,
+            )
+        except BrokenPipeError:
+            _stdout_closed()
 
 
 @cli.command(epilog=EXIT_CODES_HELP)

@@ -8,11 +8,12 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
+from typing import BinaryIO
 
 import pyoxigraph as ox
 
 from kg.errors import StoreError
-from kg.query import QueryResult, Term, compact
+from kg.query import QueryResult, Term, compact, render_result
 from kg.store.sparql import check_query
 from kg.store.split import graphs_from_file
 from kg.vocab import PREFIXES
@@ -172,19 +173,61 @@ class Store(ABC):
         self.load_ontology()
         return True
 
-    def query(self, sparql: str, params: Mapping[str, Term] | None = None) -> QueryResult:
+    def query(
+        self,
+        sparql: str,
+        params: Mapping[str, Term] | None = None,
+        *,
+        allow_service: bool = False,
+    ) -> QueryResult:
         """Run a SELECT, ASK, CONSTRUCT or DESCRIBE query over the merge of the graphs.
 
         ``params`` bind variables to terms without touching the query text
         (embedded: SEP-0007 substitution; remote: a trailing VALUES clause).
-        The CONTRACT.md prefixes are predeclared.
+        The CONTRACT.md prefixes are predeclared. SERVICE clauses are
+        refused unless ``allow_service``.
 
         Raises:
-            QueryError: bad syntax, an update, or a parameter not selected.
+            QueryError: bad syntax, an update, SERVICE, or a parameter not selected.
             StoreError: the store failed.
         """
-        kind, _ = check_query(sparql, params)
+        kind, _ = check_query(sparql, params, allow_service=allow_service)
         return self._execute(sparql, kind, dict(params or {}))
+
+    def stream_query(
+        self,
+        sparql: str,
+        params: Mapping[str, Term] | None,
+        fmt: str,
+        out: BinaryIO,
+        *,
+        timeout: float | None = None,
+        allow_service: bool = False,
+    ) -> None:
+        """Run a query as :meth:`query` does and write its results to ``out`` in ``fmt``
+        (json, csv, tsv or table; Turtle for CONSTRUCT and DESCRIBE).
+
+        The embedded store runs it in a child process, stopped after
+        ``timeout`` seconds (no limit if None) or by Ctrl-C, and writes rows
+        as they come; a remote store's request is bounded by its own timeout.
+
+        Raises:
+            QueryError: as :meth:`query`.
+            StoreError: the store failed, or the query ran out of time.
+        """
+        kind, _ = check_query(sparql, params, allow_service=allow_service)
+        self._stream(sparql, kind, dict(params or {}), fmt, out, timeout)
+
+    def _stream(
+        self,
+        sparql: str,
+        kind: str,
+        params: Mapping[str, Term],
+        fmt: str,
+        out: BinaryIO,
+        timeout: float | None,
+    ) -> None:
+        out.write(render_result(self._execute(sparql, kind, params), fmt))
 
     def _count(self, sparql: str) -> dict[str, int]:
         result = self.query(sparql)

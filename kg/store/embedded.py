@@ -25,7 +25,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
-from typing import TypeVar
+from typing import BinaryIO, TypeVar
 
 import pyoxigraph as ox
 
@@ -33,6 +33,7 @@ from kg.errors import StoreError
 from kg.query import QueryResult, Term
 from kg.store.base import Store
 from kg.store.sparql import from_ox, one_line, to_ox, turtle
+from kg.store.stream import write_bindings, write_boolean
 from kg.vocab import PREFIXES
 
 __all__ = ["EmbeddedStore"]
@@ -232,6 +233,43 @@ class EmbeddedStore(Store):
 
         try:
             return self._read(run)
+        except (OSError, RuntimeError, ValueError) as exc:
+            raise StoreError(f"store {self.path}: query failed ({one_line(exc)})") from None
+
+    def _stream(
+        self,
+        sparql: str,
+        kind: str,
+        params: Mapping[str, Term],
+        fmt: str,
+        out: BinaryIO,
+        timeout: float | None,
+    ) -> None:
+        from kg.store.worker import run_in_child
+
+        run_in_child(self.path, sparql, params, fmt, out, timeout=timeout)
+
+    def write_results(
+        self, sparql: str, params: Mapping[str, Term], fmt: str, out: BinaryIO
+    ) -> None:
+        """Run a checked query here and write its results to ``out`` as they come
+        (what the child process of :mod:`kg.store.worker` does)."""
+        substitutions = {ox.Variable(k): to_ox(v) for k, v in params.items()} or None
+
+        def run(store: ox.Store) -> None:
+            result = store.query(sparql, prefixes=PREFIXES, substitutions=substitutions)
+            if isinstance(result, ox.QueryBoolean):
+                write_boolean(bool(result), fmt, out)
+            elif isinstance(result, ox.QuerySolutions):
+                names = tuple(v.value for v in result.variables)
+                rows = ({n: from_ox(sol[n]) for n in names if sol[n] is not None} for sol in result)
+                write_bindings(names, rows, fmt, out)
+            else:
+                out.write(turtle(result))
+
+        try:
+            # Not retried as _read would: rows may have been written already.
+            run(self._read(lambda store: store))
         except (OSError, RuntimeError, ValueError) as exc:
             raise StoreError(f"store {self.path}: query failed ({one_line(exc)})") from None
 
