@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 import click
 
 from kg import __version__
-from kg.errors import KgError
+from kg.errors import KgError, printable
 from kg.pipeline import build as build_graphs
 from kg.pipeline import run as run_pipeline
 from kg.serialize import QuadLines, TripleLines, turtle_from_ntriples, write_atomic
@@ -68,9 +68,14 @@ def verbosity(func: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
+def error_line(exc: BaseException) -> str:
+    """``Error: …`` on one line of printable characters, whatever the message holds."""
+    return "Error: " + " ".join(printable(str(exc)).split())
+
+
 def fail(exc: KgError) -> None:
     """Report a library error as one `Error: …` line and exit with its code."""
-    click.echo(f"Error: {exc}", err=True)
+    click.echo(error_line(exc), err=True)
     sys.exit(exc.exit_code)
 
 
@@ -229,7 +234,7 @@ def _reject(outcome: ValidationReport, report: str | None, what: str) -> None:
 
 
 def _report_failure(exc: KgError) -> None:
-    click.echo(f"Error: {exc}", err=True)
+    click.echo(error_line(exc), err=True)
 
 
 def _emit_report(text: str, report: str | None) -> None:

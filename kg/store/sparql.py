@@ -8,16 +8,16 @@ from functools import cache
 
 import pyoxigraph as ox
 
-from kg.errors import QueryError
+from kg.errors import QueryError, printable
 from kg.query import XSD_STRING, Term
 from kg.vocab import PREFIXES
 
-__all__ = ["check_query", "clip", "from_ox", "one_line", "to_ox", "turtle"]
+__all__ = ["check_query", "clip", "from_ox", "one_line", "printable", "to_ox", "turtle"]
 
 
 def clip(text: str, limit: int = 300) -> str:
-    """``text`` on one line, at most ``limit`` characters."""
-    text = " ".join(text.split())
+    """``text`` on one printable line, at most ``limit`` characters."""
+    text = " ".join(printable(text).split())
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
