@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import logging
-import warnings
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 import pyshacl
-from rdflib import Dataset, Graph
+from rdflib import Graph
 from rdflib.graph import ReadOnlyGraphAggregate
 from rdflib.namespace import RDF, SH
 
@@ -86,70 +86,76 @@ def validate(data: Graph, *, shapes: Graph | None = None) -> ValidationReport:
     )
 
 
-def _parse_text(text: str, fmt: str, base: str, into: Graph) -> None:
-    """Parse ``text`` as ``fmt`` into ``into``; named graphs of N-Quads are merged."""
-    if fmt != "nquads":
-        into.parse(data=text, format=fmt, publicID=base)
-        return
-    # N-Quads need a context-aware sink (a plain Graph silently drops them).
-    dataset = Dataset()
-    with warnings.catch_warnings():
-        # rdflib 7.6's own N-Quads parser uses its deprecated default_context.
-        warnings.filterwarnings(
-            "ignore", message=r"Dataset\.default_context", category=DeprecationWarning
-        )
-        dataset.parse(data=text, format=fmt, publicID=base)
-    into.addN((s, p, o, into) for s, p, o, _graph in dataset.quads())
+# validate's suffixes → kg.store.split's format names (Oxigraph parses every file).
+_OX_FORMATS = {"turtle": "turtle", "nt": "ntriples", "nquads": "nquads"}
 
 
-def _first_bad_line(text: str, fmt: str) -> tuple[int, str] | None:
-    """Line number and parser message of the first line that fails alone.
+class _Lines:
+    """N-Triples text read a whole line at a time: rdflib's N-Triples reader rescans
+    its buffer for every 2 KB it reads, which is quadratic in the length of a line
+    (a 5 MB literal took minutes); given whole lines, it never rescans."""
 
-    N-Triples and N-Quads are line-based, but rdflib's parsers do not say
-    where they stopped: find the line by re-parsing line by line.
-    """
-    for number, line in enumerate(text.splitlines(), start=1):
-        if not line.strip() or line.lstrip().startswith("#"):
-            continue
-        try:
-            _parse_text(line + "\n", fmt, "urn:kg:line", Graph(bind_namespaces="none"))
-        except Exception as exc:  # any parser error marks the line
-            return number, _one_line(exc)
-    return None
+    encoding = "utf-8"  # text, not bytes: rdflib reads it as it is
+
+    def __init__(self, text: str) -> None:
+        self._text = text
+        self._at = 0
+
+    def read(self, size: int = -1) -> str:
+        """At least ``size`` characters, and then to the end of the line."""
+        start = self._at
+        end = self._text.find("\n", start + max(size, 1) - 1) if size >= 0 else -1
+        self._at = len(self._text) if end < 0 else end + 1
+        return self._text[start : self._at]
 
 
-def _one_line(exc: BaseException) -> str:
-    why = getattr(exc, "_why", None)
-    if isinstance(why, str) and why:
-        return why
-    text = str(exc).strip()
-    return text.splitlines()[0].rstrip(":") if text else type(exc).__name__
+def _parse_ntriples(data: bytes, into: Graph) -> None:
+    from rdflib.plugins.parsers.ntriples import W3CNTriplesParser
+
+    class Sink:
+        def triple(self, s: object, p: object, o: object) -> None:
+            into.add((s, p, o))  # type: ignore[arg-type]
+
+    W3CNTriplesParser(Sink()).parse(_Lines(data.decode("utf-8")))  # type: ignore[arg-type]
 
 
 def _parse_file(path: Path, into: Graph) -> None:
+    """Parse one RDF file into ``into`` (named graphs of N-Quads merged).
+
+    Oxigraph parses it, as ``kg load`` does, so that whatever loads also
+    validates (literals of any size, Turtle nested 10,000 deep), in time
+    linear in the file; rdflib then reads the triples as N-Triples.
+    """
     fmt = FORMATS.get(path.suffix.lower())
     if fmt is None:
         known = ", ".join(FORMATS)
         raise InputError(str(path), f"unknown RDF format {path.suffix!r}: expected one of {known}")
     try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as exc:
-        raise InputError(str(path), f"not UTF-8 text (byte {exc.start})") from exc
+        data = path.read_bytes()
     except OSError as exc:
         raise InputError(str(path), f"cannot read: {exc.strerror or exc}") from exc
     try:
-        # A failed file leaves partial triples in ``into``; the caller gets
-        # the error and never the graph.
-        _parse_text(text, fmt, path.resolve().as_uri(), into)
-    except Exception as exc:  # BadSyntax, ParserError, ValueError... all mean bad input
-        line = getattr(exc, "lines", None)  # Turtle's BadSyntax: 0-based line
-        if isinstance(line, int):
-            where, why = line + 1, _one_line(exc)
-        else:
-            found = _first_bad_line(text, fmt) if fmt != "turtle" else None
-            where, why = found if found else (None, _one_line(exc))
-        place = f"line {where}: " if where else ""
-        raise InputError(str(path), f"{place}cannot parse as {fmt}: {why}") from exc
+        data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise InputError(str(path), f"not UTF-8 text (byte {exc.start})") from exc
+    from kg.store.split import ntriples_of, too_large_term
+
+    try:
+        triples = ntriples_of(data, _OX_FORMATS[fmt], path.resolve().as_uri())
+    except MemoryError as exc:
+        raise InputError(str(path), too_large_term(exc)) from None
+    except SyntaxError as exc:
+        place = f"line {exc.lineno}: " if exc.lineno else ""
+        why = re.sub(
+            r"^Parser error at line \d+ (?:column \d+|between columns \d+ and \d+): ",
+            "",
+            exc.msg or "",
+        )
+        raise InputError(
+            str(path), f"{place}cannot parse as {fmt}: {' '.join(why.split())}"
+        ) from None
+    del data
+    _parse_ntriples(triples, into)
 
 
 def validate_files(paths: Iterable[str | Path]) -> ValidationReport:
