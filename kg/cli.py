@@ -9,17 +9,20 @@ import re
 import sys
 import time
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
 from kg import __version__
 from kg.errors import KgError, printable
-from kg.pipeline import build as build_graphs
-from kg.pipeline import run as run_pipeline
-from kg.serialize import QuadLines, TripleLines, turtle_from_ntriples, write_atomic
 from kg.settings import DEFAULT_BASE, DEFAULT_MODEL, Settings
-from kg.validate import ValidationReport, validate_files
+
+if TYPE_CHECKING:
+    from kg.validate import ValidationReport
+
+# Heavy modules (spaCy through kg.pipeline, pySHACL, rdflib, pyoxigraph) are
+# imported by the commands that need them: `kg query` never loads spaCy, and
+# Ctrl-C while they load is handled like any other.
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -275,6 +278,10 @@ def extract(
     The graph is validated against the shipped SHACL shapes before it is
     written; a graph that does not conform is written nowhere.
     """
+    from kg.pipeline import build as build_graphs
+    from kg.pipeline import run as run_pipeline
+    from kg.serialize import QuadLines, TripleLines, turtle_from_ntriples
+
     started = time.perf_counter()
     check_output("-o", output, inputs, globs)
     check_output("--report", report, inputs, globs)
@@ -289,7 +296,7 @@ def extract(
         click.echo(f"Error: no article could be read from {len(inputs)} input(s)", err=True)
         sys.exit(EXIT_INPUTS_FAILED)
     # Only what the output needs is kept: the set of triples, or the quads.
-    lines = QuadLines() if fmt == "nquads" else TripleLines()
+    lines: QuadLines | TripleLines = QuadLines() if fmt == "nquads" else TripleLines()
     built = build_graphs(result, check=settings.validate, sink=lines.add)
     if built.report is not None:
         if not built.report.conforms:
@@ -324,6 +331,8 @@ def extract(
 @handle_errors
 def validate_cmd(files: tuple[str, ...], report: str | None) -> None:
     """Validate RDF files (Turtle, N-Triples, N-Quads) against kg's SHACL shapes."""
+    from kg.validate import validate_files
+
     outcome = validate_files(list(files))
     if outcome.conforms:
         click.echo(f"{len(files)} file(s) conform to the shapes", err=True)
@@ -424,6 +433,8 @@ def _write_output(data: bytes, output: str = "-") -> None:
         except BrokenPipeError:
             _stdout_closed()
         return
+    from kg.serialize import write_atomic
+
     try:
         write_atomic(output, data)
     except OSError as exc:
@@ -757,4 +768,8 @@ def _query_rows_from_files(files: tuple[str, ...]) -> Callable[[str], list[dict[
 
 def main() -> None:
     """Console-script entry point."""
-    cli(prog_name="kg")
+    try:
+        cli(prog_name="kg")
+    except KeyboardInterrupt:  # before a command started (its own handler says more)
+        click.echo("Interrupted: nothing was written.", err=True)
+        sys.exit(130)
