@@ -36,9 +36,11 @@ EXIT_CODES_HELP = """\b
 Exit codes:
   0  every input was processed
   1  some inputs failed (each named on stderr); the rest were processed
-  2  usage error (bad option, bad query)
+  2  usage error (bad option, bad query, SERVICE without --allow-service,
+     an output file that is an input or cannot be written)
   3  the graph does not conform to the shapes (nothing written)
-  4  store or endpoint error
+  4  store or endpoint error (also a query stopped by --timeout)
+  130  interrupted (Ctrl-C); the message says what was committed
 """
 
 
