@@ -23,16 +23,17 @@ import logging
 import signal
 import threading
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Set
 from pathlib import Path
 from typing import BinaryIO, TypeVar
 
 import pyoxigraph as ox
 
-from kg.errors import StoreError
+from kg.errors import InputError, StoreError
 from kg.query import QueryResult, Term
 from kg.store.base import Store
 from kg.store.sparql import from_ox, one_line, to_ox, turtle
+from kg.store.split import LOAD_FORMATS, file_format, too_large_term
 from kg.store.stream import write_bindings, write_boolean
 from kg.vocab import PREFIXES
 
@@ -67,6 +68,27 @@ def _commit_whole() -> Iterator[None]:
         signal.signal(signal.SIGINT, previous)
     if pending and callable(previous):
         previous(signal.SIGINT, None)  # Python's default raises KeyboardInterrupt
+
+
+#: Quads per transaction when an N-Quads or TriG file streams in (a graph is
+#: never cut: a batch ends at the first graph boundary past this many).
+LOAD_BATCH = 20_000
+#: Quads loaded between flushes of RocksDB's memtables to disk (memory stays flat).
+FLUSH_EVERY = 100_000
+
+
+def _parse_quads(path: Path, fmt: str, base: str) -> Iterator[ox.Quad]:
+    """The quads of a file as Oxigraph parses them, streamed; errors as InputError."""
+    try:
+        yield from ox.parse(
+            path=str(path), format=LOAD_FORMATS[fmt], base_iri=base, rename_blank_nodes=True
+        )
+    except SyntaxError as exc:
+        raise InputError(str(path), f"cannot parse {fmt}: {one_line(exc)}") from None
+    except MemoryError as exc:
+        raise InputError(str(path), too_large_term(exc)) from None
+    except OSError as exc:
+        raise InputError(str(path), f"cannot read ({exc.strerror or exc})") from None
 
 
 def _store_error(path: Path, exc: BaseException) -> StoreError:
@@ -168,6 +190,71 @@ class EmbeddedStore(Store):
         except (OSError, RuntimeError) as exc:
             raise StoreError(f"store {self.path}: load failed ({one_line(exc)})") from None
 
+    def load_file(self, path: Path, fmt: str | None = None) -> dict[str, int]:
+        """Load an RDF file; N-Quads and TriG stream (see :meth:`_load_quads`)."""
+        fmt = file_format(path, fmt)
+        if fmt not in ("nquads", "trig") or str(path) == "-" or self.read_only:
+            return super().load_file(path, fmt)
+        return self._load_quads(path, fmt)
+
+    def _load_quads(self, path: Path, fmt: str) -> dict[str, int]:
+        """Load an N-Quads or TriG file with memory bounded by :data:`LOAD_BATCH`.
+
+        The file is parsed twice: once to check it (a file that does not parse
+        loads nothing), then to load it a batch of whole graphs per
+        transaction. Each graph is replaced whole, in one transaction, when
+        the file holds its quads together (kg export writes them so); a graph
+        met again further on has those quads added in a later transaction.
+        An interrupt or kill between batches leaves the graphs before it
+        replaced and the rest as they were; loading again finishes the job.
+        """
+        name = str(path)
+        file_graph = ox.NamedNode(path.resolve().as_uri())
+        for _ in _parse_quads(path, fmt, file_graph.value):
+            pass  # the whole file parses, or InputError before anything is written
+        counts: dict[str, int] = {file_graph.value: 0}
+        written: set[ox.NamedNode] = set()
+        batch: dict[ox.NamedNode, list[ox.Quad]] = {}
+        size = 0
+        unflushed = 0
+        for quad in _parse_quads(path, fmt, file_graph.value):
+            graph = quad.graph_name if isinstance(quad.graph_name, ox.NamedNode) else file_graph
+            if size >= LOAD_BATCH and graph not in batch:
+                self._write_batch(batch, written)
+                unflushed += size
+                batch, size = {}, 0
+                if unflushed >= FLUSH_EVERY:
+                    # RocksDB's memtables grow with every transaction until
+                    # flushed (~30 MB per batch): write them out as we go.
+                    self._read(lambda store: store.flush())
+                    unflushed = 0
+            batch.setdefault(graph, []).append(ox.Quad(quad.subject, quad.predicate, quad.object))
+            counts[graph.value] = counts.get(graph.value, 0) + 1
+            size += 1
+        if file_graph not in written:
+            batch.setdefault(file_graph, [])  # so that loading again replaces it
+        self._write_batch(batch, written)
+        logger.debug("store %s: %s loaded in %d graphs", self.path, name, len(counts))
+        return counts
+
+    def _write_batch(
+        self, batch: dict[ox.NamedNode, list[ox.Quad]], written: set[ox.NamedNode]
+    ) -> None:
+        """One transaction: each graph of ``batch`` replaced, or (if this load already
+        replaced it) added to."""
+        if not batch:
+            return
+        try:
+            with _commit_whole():
+                if any(g not in written and self._holds(g) for g in batch):
+                    self._replace(batch, keep=written)
+                else:
+                    self._add(batch)
+                self.graphs_written += len(batch.keys() - written)
+                written.update(batch)
+        except (OSError, RuntimeError) as exc:
+            raise StoreError(f"store {self.path}: load failed ({one_line(exc)})") from None
+
     def _holds(self, graph: ox.NamedNode) -> bool:
         return self._read(lambda store: store.contains_named_graph(graph))
 
@@ -188,20 +275,24 @@ class EmbeddedStore(Store):
         assert self._store is not None
         self._store.extend(quads)
 
-    def _replace(self, parsed: Mapping[ox.NamedNode, list[ox.Quad]]) -> None:
-        """Some graphs are in the store already: one SPARQL update replaces them all."""
+    def _replace(
+        self, parsed: Mapping[ox.NamedNode, list[ox.Quad]], keep: Set[ox.NamedNode] = frozenset()
+    ) -> None:
+        """Some graphs are in the store already: one SPARQL update replaces them all
+        (those in ``keep`` get the triples added, not replaced)."""
         operations: list[str] = []
         blocks: list[str] = []
         merged: list[str] = []
         for name, triples in parsed.items():
             lines = [f"{q.subject} {q.predicate} {q.object} ." for q in triples]
-            # The default graph is the merge of the named graphs: take out what
-            # only this graph says, before the graph itself goes.
-            operations.append(
-                f"DELETE {{ ?s ?p ?o }} WHERE {{ GRAPH {name} {{ ?s ?p ?o }} "
-                f"FILTER NOT EXISTS {{ GRAPH ?other {{ ?s ?p ?o }} FILTER(?other != {name}) }} }}"
-            )
-            operations.append(f"DROP SILENT GRAPH {name}")
+            if name not in keep:
+                # The default graph is the merge of the named graphs: take out what
+                # only this graph says, before the graph itself goes.
+                operations.append(
+                    f"DELETE {{ ?s ?p ?o }} WHERE {{ GRAPH {name} {{ ?s ?p ?o }} FILTER NOT "
+                    f"EXISTS {{ GRAPH ?other {{ ?s ?p ?o }} FILTER(?other != {name}) }} }}"
+                )
+                operations.append(f"DROP SILENT GRAPH {name}")
             if lines:
                 blocks.append(f"GRAPH {name} {{\n" + "\n".join(lines) + "\n}")
                 merged += lines

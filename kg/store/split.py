@@ -17,6 +17,7 @@ from kg.vocab import KG, SCHEMA
 __all__ = [
     "LOAD_FORMATS",
     "STDIN_GRAPH",
+    "file_format",
     "graphs_from_file",
     "ntriples_of",
     "split_by_article",
@@ -156,6 +157,22 @@ def _read_input(path: Path) -> bytes:
         raise InputError(str(path), f"cannot read ({exc.strerror})") from None
 
 
+def file_format(path: Path, fmt: str | None = None) -> str:
+    """``fmt``, else the format of ``path`` by its suffix (Turtle for ``-``).
+
+    Raises:
+        InputError: the format is unknown.
+    """
+    name = str(path)
+    if fmt is None:
+        fmt = "turtle" if name == "-" else _SUFFIXES.get(path.suffix.lower())
+    if fmt not in LOAD_FORMATS:
+        raise InputError(
+            name, "unknown RDF format: name it .ttl, .nt, .nq or .trig, or pass --format"
+        )
+    return fmt
+
+
 def graphs_from_file(path: Path, fmt: str | None = None) -> dict[str, bytes]:
     """Read an RDF file into named graphs, as N-Triples keyed by graph IRI.
 
@@ -170,12 +187,7 @@ def graphs_from_file(path: Path, fmt: str | None = None) -> dict[str, bytes]:
         InputError: the file cannot be read, parsed or its format guessed.
     """
     name = str(path)
-    if fmt is None:
-        fmt = "turtle" if name == "-" else _SUFFIXES.get(path.suffix.lower())
-    if fmt not in LOAD_FORMATS:
-        raise InputError(
-            name, "unknown RDF format: name it .ttl, .nt, .nq or .trig, or pass --format"
-        )
+    fmt = file_format(path, fmt)
     file_graph = STDIN_GRAPH if name == "-" else path.resolve().as_uri()
     data = _read_input(path)
     groups: dict[str, set[Triple]] = {file_graph: set()}
