@@ -439,6 +439,8 @@ def _write_output(data: bytes, output: str = "-") -> None:
 
     try:
         write_atomic(output, data)
+    except BrokenPipeError:  # -o /dev/stdout or a FIFO whose reader went away
+        _stdout_closed()
     except OSError as exc:
         from kg.ingest import display_name
 

@@ -142,17 +142,19 @@ def write_atomic(path: str, data: bytes) -> None:
     it is, never replaced by a regular file. The new file gets the old file's
     permission bits, or those the umask gives a new file (not mkstemp's 0600).
     """
-    target = Path(os.path.realpath(path))
     try:
-        info: os.stat_result | None = target.stat()
+        info: os.stat_result | None = Path(path).stat()  # through links
     except FileNotFoundError:
         info = None
     if info is not None and not stat.S_ISREG(info.st_mode):
         if stat.S_ISDIR(info.st_mode):
             raise IsADirectoryError(errno.EISDIR, "is a directory", path)
-        with target.open("wb") as fh:  # a FIFO or a device: write through it
+        # A FIFO or a device (/dev/stdout, a link to a pipe): written through, as
+        # it is named (its real path may be no path at all: "pipe:[123]").
+        with Path(path).open("wb") as fh:
             fh.write(data)
         return
+    target = Path(os.path.realpath(path))
     mode = stat.S_IMODE(info.st_mode) if info is not None else 0o666 & ~_umask()
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     try:

@@ -214,3 +214,15 @@ def test_a_rerun_mends_a_store_left_without_its_ontology(tmp_path: Path) -> None
             .value
         )
     assert places > places_without
+
+
+def test_output_to_dev_stdout_writes_through_the_pipe(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    store = tmp_path / "store"
+    assert CliRunner().invoke(cli, ["load", str(_tiny_ttl(tmp_path)), "--store", str(store)])
+    args = [sys.executable, "-m", "kg", "export", "--store", str(store), "-o", "/dev/stdout"]
+    done = subprocess.run(args, capture_output=True, timeout=60)
+    assert (done.returncode, done.stderr) == (0, b"")
+    assert b'<http://example.org/a> <http://example.org/p> "x"' in done.stdout
