@@ -73,9 +73,11 @@ _NOT_ARTICLES = re.compile(
     r"([._-].*)?",
     re.IGNORECASE,
 )
-#: A paragraph longer than this is cut at sentence ends (spaCy refuses texts
-#: over a million characters, and kg parses an article a paragraph at a time).
-MAX_PARAGRAPH = 100_000
+#: A paragraph longer than this is cut at sentence ends: spaCy refuses texts
+#: over a million characters, and kg parses long articles in pieces cut at line
+#: breaks, whose memory follows the longest line (news paragraphs are far
+#: shorter than this).
+MAX_PARAGRAPH = 10_000
 _NOT_REGULAR = (
     (stat.S_ISFIFO, "a FIFO"),
     (stat.S_ISCHR, "a character device"),

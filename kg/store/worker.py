@@ -77,6 +77,8 @@ def run_in_child(
         for stream in (proc.stdout, proc.stderr):
             if stream is not None:
                 stream.close()
+    if code == -signal.SIGINT:  # Ctrl-C reached the child first: the same interrupt
+        raise KeyboardInterrupt
     if code != 0:
         message = errors.decode("utf-8", "replace").strip().splitlines()
         detail = message[-1] if message else f"query process ended with code {code}"
