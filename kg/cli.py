@@ -286,6 +286,9 @@ def extract(
 
     started = time.perf_counter()
     check_output("-o", output, inputs, globs)
+    if report and output != "-" and os.path.realpath(report) == os.path.realpath(output):
+        click.echo(f"Error: --report {report}: is the -o file too; write it elsewhere", err=True)
+        sys.exit(EXIT_USAGE)
     check_output("--report", report, inputs, globs)
     settings = Settings(
         base=base, model=model, validate=not no_validate, jobs=jobs, globs=tuple(globs)
@@ -335,6 +338,7 @@ def validate_cmd(files: tuple[str, ...], report: str | None) -> None:
     """Validate RDF files (Turtle, N-Triples, N-Quads) against kg's SHACL shapes."""
     from kg.validate import validate_files
 
+    check_output("--report", report, files)
     outcome = validate_files(list(files))
     if outcome.conforms:
         click.echo(f"{len(files)} file(s) conform to the shapes", err=True)

@@ -226,3 +226,19 @@ def test_output_to_dev_stdout_writes_through_the_pipe(tmp_path: Path) -> None:
     done = subprocess.run(args, capture_output=True, timeout=60)
     assert (done.returncode, done.stderr) == (0, b"")
     assert b'<http://example.org/a> <http://example.org/p> "x"' in done.stdout
+
+
+def test_a_report_over_the_graph_or_a_validated_file_is_refused(tmp_path: Path) -> None:
+    src = tmp_path / "x.txt"
+    src.write_text(ARTICLE)
+    out = tmp_path / "out.ttl"
+    result = CliRunner().invoke(cli, ["extract", str(src), "-o", str(out), "--report", str(out)])
+    assert (result.exit_code, result.stderr) == (
+        2,
+        f"Error: --report {out}: is the -o file too; write it elsewhere\n",
+    )
+    graph = _tiny_ttl(tmp_path)
+    before = graph.read_bytes()
+    result = CliRunner().invoke(cli, ["validate", str(graph), "--report", str(graph)])
+    assert result.exit_code == 2
+    assert graph.read_bytes() == before
