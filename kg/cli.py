@@ -40,7 +40,7 @@ Exit codes:
      an output file that is an input or cannot be written)
   3  the graph does not conform to the shapes (nothing written)
   4  store or endpoint error (also a query stopped by --timeout)
-  130  interrupted (Ctrl-C); the message says what was committed
+  130  interrupted (Ctrl-C or kill); the message says what was committed
 """
 
 
@@ -774,8 +774,15 @@ def _query_rows_from_files(files: tuple[str, ...]) -> Callable[[str], list[dict[
     return rows
 
 
+def _terminated(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt  # SIGTERM (kill): the same clean stop as Ctrl-C
+
+
 def main() -> None:
     """Console-script entry point."""
+    import signal
+
+    signal.signal(signal.SIGTERM, _terminated)
     try:
         cli(prog_name="kg")
     except KeyboardInterrupt:  # before a command started (its own handler says more)

@@ -51,7 +51,7 @@ def _is_race(exc: BaseException) -> bool:
 
 @contextlib.contextmanager
 def _commit_whole() -> Iterator[None]:
-    """Hold Ctrl-C until the block ends: the transaction commits (or fails) whole, and
+    """Hold Ctrl-C (and SIGTERM) until the block ends: the transaction commits (or fails) whole, and
     what kg records of it (the graphs written) is true when KeyboardInterrupt comes.
 
     A handler that notes the signal, not a signal mask: RocksDB's own threads
@@ -61,13 +61,19 @@ def _commit_whole() -> Iterator[None]:
         yield
         return
     pending: list[int] = []
-    previous = signal.signal(signal.SIGINT, lambda signum, frame: pending.append(signum))
+    held = (signal.SIGINT, signal.SIGTERM)
+    previous = {sig: signal.signal(sig, lambda signum, _: pending.append(signum)) for sig in held}
     try:
         yield
     finally:
-        signal.signal(signal.SIGINT, previous)
-    if pending and callable(previous):
-        previous(signal.SIGINT, None)  # Python's default raises KeyboardInterrupt
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+    for sig in dict.fromkeys(pending):
+        handler = previous[sig]
+        if callable(handler):
+            handler(sig, None)  # Python's default for SIGINT raises KeyboardInterrupt
+        elif handler == signal.SIG_DFL:
+            signal.raise_signal(sig)
 
 
 #: Quads per transaction when an N-Quads or TriG file streams in (a graph is
