@@ -208,6 +208,7 @@ def _init_worker(model: str) -> None:
     # The parent alone answers Ctrl-C (and ends the pool); a worker whose parent
     # was killed ends at once, silently, instead of printing BrokenPipe tracebacks.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # how the pool ends its workers
     try:
         import ctypes
 
