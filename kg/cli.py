@@ -15,15 +15,15 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 from kg import __version__
-from kg.errors import KgError
+from kg.errors import KgError, printable
 from kg.settings import DEFAULT_BASE, DEFAULT_MODEL, Settings
 
 if TYPE_CHECKING:
     from kg.validate import ValidationReport
 
-# spaCy, pySHACL and the pipeline are imported inside the commands that
-# extract or validate: `kg query`, `stats`, `export` and `explain` start
-# without them (tests/cli/test_startup.py).
+# Heavy modules (spaCy through kg.pipeline, pySHACL, rdflib, pyoxigraph) are
+# imported by the commands that need them: `kg query` never loads spaCy, and
+# Ctrl-C while they load is handled like any other.
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -37,9 +37,11 @@ EXIT_CODES_HELP = """\b
 Exit codes:
   0  every input was processed
   1  some inputs failed (each named on stderr); the rest were processed
-  2  usage error (bad option, bad query)
+  2  usage error (bad option, bad query, SERVICE without --allow-service,
+     an output file that is an input or cannot be written)
   3  the graph does not conform to the shapes (nothing written)
-  4  store or endpoint error
+  4  store or endpoint error (also a query stopped by --timeout)
+  130  interrupted (Ctrl-C or kill); the message says what was committed
 """
 
 
@@ -72,9 +74,14 @@ def verbosity(func: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
+def error_line(exc: BaseException) -> str:
+    """``Error: …`` on one line of printable characters, whatever the message holds."""
+    return "Error: " + " ".join(printable(str(exc)).split())
+
+
 def fail(exc: KgError) -> None:
     """Report a library error as one `Error: …` line and exit with its code."""
-    click.echo(f"Error: {exc}", err=True)
+    click.echo(error_line(exc), err=True)
     sys.exit(exc.exit_code)
 
 
@@ -88,10 +95,26 @@ def handle_errors(func: F) -> F:
         except KgError as exc:
             fail(exc)
         except KeyboardInterrupt:
-            click.echo("Interrupted: nothing was left half-written.", err=True)
+            click.echo(f"Interrupted: {_written()}nothing was left half-written.", err=True)
             sys.exit(130)
 
     return wrapper  # type: ignore[return-value]
+
+
+def _written() -> str:
+    """What the stores of this command had written when it was interrupted."""
+    ctx = click.get_current_context(silent=True)
+    stores = ctx.meta.get("kg.stores", []) if ctx is not None else []
+    done = [s for s in stores if s.graphs_written]
+    return "".join(
+        f"{s.graphs_written} graph(s) had been written to {s.location}, each whole; " for s in done
+    )
+
+
+def _writing(store: Any) -> Any:
+    """Note ``store`` as written to by this command, for the message after Ctrl-C."""
+    click.get_current_context().meta.setdefault("kg.stores", []).append(store)
+    return store
 
 
 @click.group(epilog=EXIT_CODES_HELP)
@@ -140,6 +163,15 @@ def extraction_options(func: F) -> F:
             "or 'default' for the shipped one  [default: the rules alone]",
         ),
         click.option(
+            "--glob",
+            "globs",
+            multiple=True,
+            metavar="PATTERN",
+            help="Read the files of input folders whose names match PATTERN (repeatable; "
+            "e.g. '*.md')  [default: .txt, .html and files without a suffix, except "
+            "READMEs, licences and hidden files]",
+        ),
+        click.option(
             "-j",
             "--jobs",
             type=click.IntRange(min=1),
@@ -173,6 +205,35 @@ class ProgressLine:
         )
         if done == total:
             click.echo("", err=True)
+
+
+def check_output(
+    option: str, output: str | None, inputs: tuple[str, ...], globs: tuple[str, ...] = ()
+) -> None:
+    """Refuse an output file that is one of the inputs, or that a folder among the
+    inputs would read as an article: exit 2 before anything is read or written."""
+    from pathlib import Path
+
+    from kg.ingest import display_name, is_article_name
+
+    if output is None or output == "-":
+        return
+    target = Path(os.path.realpath(output))
+    for given in inputs:
+        if given == "-":
+            continue
+        source = Path(os.path.realpath(given))
+        same = source == target
+        if not same and target.exists() and source.exists():
+            same = source.samefile(target)
+        inside = source.is_dir() and source in target.parents
+        if same or (inside and is_article_name(target.name, globs)):
+            what = "is one of the inputs" if same else f"is inside the input folder {given}"
+            click.echo(
+                f"Error: {option} {display_name(output)}: {what}; write the output elsewhere",
+                err=True,
+            )
+            sys.exit(EXIT_USAGE)
 
 
 def _reject(outcome: ValidationReport, report: str | None, what: str) -> None:
@@ -214,14 +275,12 @@ def check_output_paths(*paths: str | None) -> None:
 
 
 def _report_failure(exc: KgError) -> None:
-    click.echo(f"Error: {exc}", err=True)
+    click.echo(error_line(exc), err=True)
 
 
 def _emit_report(text: str, report: str | None) -> None:
-    from kg.serialize import write_atomic
-
     if report:
-        write_atomic(report, text.encode("utf-8"))
+        _write_output(text.encode("utf-8"), report)
     else:
         click.echo(text.rstrip(), err=True)
 
@@ -250,6 +309,7 @@ def extract(
     base: str,
     model: str,
     relations_model: str | None,
+    globs: tuple[str, ...],
     jobs: int,
 ) -> None:
     """Extract a knowledge graph from news articles (files, folders, - for stdin).
@@ -269,12 +329,18 @@ def extract(
     )
 
     started = time.perf_counter()
+    check_output("-o", output, inputs, globs)
+    if report and output != "-" and os.path.realpath(report) == os.path.realpath(output):
+        click.echo(f"Error: --report {report}: is the -o file too; write it elsewhere", err=True)
+        sys.exit(EXIT_USAGE)
+    check_output("--report", report, inputs, globs)
     settings = Settings(
         base=base,
         model=model,
         validate=not no_validate,
         jobs=jobs,
         relations_model=relations_model,
+        globs=tuple(globs),
     )
     quiet = bool(click.get_current_context().meta.get("kg.quiet"))
     result = run_pipeline(
@@ -284,7 +350,7 @@ def extract(
         click.echo(f"Error: no article could be read from {len(inputs)} input(s)", err=True)
         sys.exit(EXIT_INPUTS_FAILED)
     # Only what the output needs is kept: the set of triples, or the quads.
-    lines = QuadLines() if fmt in ("nquads", "trig") else TripleLines()
+    lines: QuadLines | TripleLines = QuadLines() if fmt in ("nquads", "trig") else TripleLines()
     built = build_graphs(result, check=settings.validate, sink=lines.add)
     if built.report is not None:
         if not built.report.conforms:
@@ -359,11 +425,12 @@ def store_options(func: F) -> F:
     @click.option(
         "--timeout",
         type=click.FloatRange(min=0, min_open=True),
-        default=30.0,
-        show_default=True,
+        default=None,
         metavar="SECONDS",
-        help="Longest wait to connect to --endpoint or for the next bytes of an answer "
-        "(idempotent calls are tried up to 3 times).",
+        help="Longest time one request to --endpoint may take, from connecting to the "
+        "last byte (idempotent calls are tried up to 3 times); for `kg query`, also the "
+        "longest an embedded store's query may run  [default: 30 for --endpoint, no "
+        "limit for the embedded store]",
     )
     @functools.wraps(func)
     def wrapper(
@@ -373,7 +440,7 @@ def store_options(func: F) -> F:
         graph_store: str | None,
         user: str | None,
         password: str | None,
-        timeout: float,
+        timeout: float | None,
         **kwargs: Any,
     ) -> Any:
         if store_dir is not None and endpoint:
@@ -392,13 +459,34 @@ def store_options(func: F) -> F:
 
 
 def _write_output(data: bytes, output: str = "-") -> None:
+    """Write to stdout or a file; a file that cannot be written is one error line (exit 2)."""
+    if output == "-":
+        try:
+            sys.stdout.buffer.write(data)
+            sys.stdout.flush()
+        except BrokenPipeError:
+            _stdout_closed()
+        return
     from kg.serialize import write_atomic
 
-    if output == "-":
-        sys.stdout.buffer.write(data)
-        sys.stdout.flush()
-    else:
+    try:
         write_atomic(output, data)
+    except BrokenPipeError:  # -o /dev/stdout or a FIFO whose reader went away
+        _stdout_closed()
+    except OSError as exc:
+        from kg.ingest import display_name
+
+        why = (exc.strerror or str(exc)).lower()
+        click.echo(f"Error: {display_name(output)}: cannot write ({why})", err=True)
+        sys.exit(EXIT_USAGE)
+
+
+def _stdout_closed() -> None:
+    """The reader of stdout went away (``kg query … | head``): stop quietly, as Unix
+    tools do; stdout goes to /dev/null so that Python's own flush at exit is quiet."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    sys.exit(141)
 
 
 @cli.command("validate", epilog=EXIT_CODES_HELP)
@@ -425,6 +513,7 @@ def validate_cmd(
     with --store / --endpoint and no FILES the whole store (the merge of its graphs),
     against kg's SHACL shapes."""
     check_output_paths(report)
+    check_output("--report", report, files)
     on_store = store_opts["store_dir"] is not None or store_opts["endpoint"]
     if bool(files) == bool(on_store):
         raise click.UsageError("give FILES, or --store DIR / --endpoint URL (not both)")
@@ -477,7 +566,7 @@ def load(files: tuple[str, ...], fmt: str | None, store_opts: dict[str, Any]) ->
 
     quiet = click.get_current_context().meta.get("kg.quiet")
     failed = 0
-    with open_store(**store_opts) as store:
+    with _writing(open_store(**store_opts)) as store:
         store.load_ontology()
         for name in files:
             try:
@@ -519,6 +608,12 @@ def load(files: tuple[str, ...], fmt: str | None, store_opts: dict[str, Any]) ->
     help="Format of SELECT and ASK results (SPARQL 1.1 JSON, CSV, TSV, a table wrapped "
     "to the terminal, or Markdown); CONSTRUCT and DESCRIBE always give Turtle.",
 )
+@click.option(
+    "--allow-service",
+    is_flag=True,
+    help="Run SERVICE clauses (they make the store fetch from other servers); refused "
+    "without this.",
+)
 @store_options
 @verbosity
 @handle_errors
@@ -528,6 +623,7 @@ def query(
     list_saved: bool,
     params: tuple[str, ...],
     fmt: str,
+    allow_service: bool,
     store_opts: dict[str, Any],
 ) -> None:
     """Run a read-only SPARQL query: QUERY is the text, - for stdin, or @FILE.rq.
@@ -554,8 +650,20 @@ def query(
     text = saved_query(saved).text if saved else read_query(sparql or "")
     text = bind_params(text, dict(parse_param(p) for p in params))
     with open_store(read_only=True, **store_opts) as store:
-        result = store.query(text)
-    _write_output(render_result(result, fmt))
+        if fmt == "markdown":  # a whole table: Markdown needs every row's width
+            _write_output(render_result(store.query(text, allow_service=allow_service), fmt))
+            return
+        try:
+            store.stream_query(
+                text,
+                None,
+                fmt,
+                sys.stdout.buffer,
+                timeout=store_opts["timeout"],
+                allow_service=allow_service,
+            )
+        except BrokenPipeError:
+            _stdout_closed()
 
 
 @cli.command(epilog=EXIT_CODES_HELP)
@@ -625,6 +733,7 @@ def ingest(
     base: str,
     model: str,
     relations_model: str | None,
+    globs: tuple[str, ...],
     jobs: int,
     store_opts: dict[str, Any],
 ) -> None:
@@ -642,15 +751,21 @@ def ingest(
 
     check_output_paths(report)
     started = time.perf_counter()
+    check_output("--report", report, inputs, globs)
     settings = Settings(
         base=base,
         model=model,
         validate=not no_validate,
         jobs=jobs,
         relations_model=relations_model,
+        globs=tuple(globs),
     )
     quiet = bool(click.get_current_context().meta.get("kg.quiet"))
-    with open_store(**store_opts) as store:
+    with _writing(open_store(**store_opts)) as store:
+        # A run killed after its articles' write and before the ontology's left
+        # a store without the class hierarchy (Places without their Countries):
+        # every ingest mends that first, whatever it then has to load.
+        store.ensure_ontology()
         outcome = run_ingest(
             list(inputs),
             settings,
@@ -1096,6 +1211,17 @@ def train(
     click.echo(f"kg: model written to {output} in {time.perf_counter() - started:.1f} s", err=True)
 
 
+def _terminated(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt  # SIGTERM (kill): the same clean stop as Ctrl-C
+
+
 def main() -> None:
     """Console-script entry point."""
-    cli(prog_name="kg")
+    import signal
+
+    signal.signal(signal.SIGTERM, _terminated)
+    try:
+        cli(prog_name="kg")
+    except KeyboardInterrupt:  # before a command started (its own handler says more)
+        click.echo("Interrupted: nothing was written.", err=True)
+        sys.exit(130)

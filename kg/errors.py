@@ -2,6 +2,17 @@
 
 from __future__ import annotations
 
+import re
+
+_ESCAPE_SEQUENCE = re.compile(r"\x1b(?:\[[0-9;?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)?)?")
+_UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2066-\u2069]+")
+
+
+def printable(text: str) -> str:
+    """``text`` without terminal escapes or control characters (each run becomes a space):
+    what a server or a file says never moves the cursor or retitles the terminal."""
+    return _UNPRINTABLE.sub(" ", _ESCAPE_SEQUENCE.sub(" ", text))
+
 
 class KgError(Exception):
     """Base class for errors that are the user's to fix (no traceback shown)."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import multiprocessing
 import re
+import signal
 from typing import TYPE_CHECKING
 
 from spacy.tokens import Doc
@@ -266,6 +267,16 @@ _worker_relations: str | None = None
 def _init_worker(model: str, relations_model: str | None = None) -> None:
     global _worker_model, _worker_relations
     _worker_model, _worker_relations = model, relations_model
+    # The parent alone answers Ctrl-C (and ends the pool); a worker whose parent
+    # was killed ends at once, silently, instead of printing BrokenPipe tracebacks.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # how the pool ends its workers
+    try:
+        import ctypes
+
+        ctypes.CDLL(None).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG (Linux)
+    except (OSError, AttributeError):
+        pass
 
 
 def _extract_batch(batch: list[Article]) -> list[Extraction]:

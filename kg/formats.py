@@ -1,11 +1,12 @@
 """Reading RDF: every format kg writes (Turtle, N-Triples, N-Quads, TriG, JSON-LD), files or stdin.
 
-Used by ``kg validate``, ``kg explain`` and ``kg report``; rdflib only, so
-that none of them loads pySHACL or spaCy to read a graph.
+Used by ``kg validate``, ``kg explain`` and ``kg report``; rdflib and
+Oxigraph only, so that none of them loads pySHACL or spaCy to read a graph.
 """
 
 from __future__ import annotations
 
+import re
 import sys
 import warnings
 from collections.abc import Iterable
@@ -65,8 +66,56 @@ def format_of(path: str, fmt: str | None = None) -> str:
     return FORMATS[suffix]
 
 
+# rdflib parser names of the formats Oxigraph parses → kg.store.split's names.
+_OXIGRAPH = {"turtle": "turtle", "nt": "ntriples", "nquads": "nquads", "trig": "trig"}
+
+
+class _Lines:
+    """N-Triples text read a whole line at a time: rdflib's N-Triples reader rescans
+    its buffer for every 2 KB it reads, which is quadratic in the length of a line
+    (a 5 MB literal took minutes); given whole lines, it never rescans."""
+
+    encoding = "utf-8"  # text, not bytes: rdflib reads it as it is
+
+    def __init__(self, text: str) -> None:
+        self._text = text
+        self._at = 0
+
+    def read(self, size: int = -1) -> str:
+        """At least ``size`` characters, and then to the end of the line."""
+        start = self._at
+        end = self._text.find("\n", start + max(size, 1) - 1) if size >= 0 else -1
+        self._at = len(self._text) if end < 0 else end + 1
+        return self._text[start : self._at]
+
+
+def _parse_ntriples(data: bytes, into: Graph) -> None:
+    from rdflib.plugins.parsers.ntriples import W3CNTriplesParser
+
+    class Sink:
+        def triple(self, s: object, p: object, o: object) -> None:
+            into.add((s, p, o))  # type: ignore[arg-type]
+
+    W3CNTriplesParser(Sink()).parse(_Lines(data.decode("utf-8")))  # type: ignore[arg-type]
+
+
 def parse_text(text: str, fmt: str, base: str, into: Graph) -> None:
-    """Parse ``text`` as ``fmt`` into ``into``; named graphs (N-Quads, TriG, JSON-LD) are merged."""
+    """Parse ``text`` as ``fmt`` into ``into``; named graphs (N-Quads, TriG, JSON-LD) are merged.
+
+    Turtle, N-Triples, N-Quads and TriG are parsed by Oxigraph, as ``kg load``
+    parses them, so that whatever loads also validates (literals of any size,
+    Turtle nested 10,000 deep), in time linear in the text; rdflib then reads
+    the triples as N-Triples. JSON-LD goes through rdflib.
+
+    Raises:
+        SyntaxError: Oxigraph cannot parse it (``lineno`` is the line).
+        MemoryError: a term is over Oxigraph's 16 MB limit.
+    """
+    if fmt in _OXIGRAPH:
+        from kg.store.split import ntriples_of
+
+        _parse_ntriples(ntriples_of(text.encode("utf-8"), _OXIGRAPH[fmt], base), into)
+        return
     if fmt not in _QUADS:
         into.parse(data=text, format=fmt, publicID=base)
         return
@@ -137,6 +186,19 @@ def read_rdf(path: str, into: Graph, fmt: str | None = None) -> None:
     base = (Path.cwd() / "stdin" if path == STDIN else Path(path).resolve()).as_uri()
     try:
         parse_text(text, parser, base, into)
+    except MemoryError as exc:
+        from kg.store.split import too_large_term
+
+        raise InputError(name, too_large_term(exc)) from None
+    except SyntaxError as exc:  # Oxigraph's: the line, and the message without its place
+        place = f"line {exc.lineno}: " if exc.lineno else ""
+        why = re.sub(
+            r"^Parser error at line \d+ (?:column \d+|between columns \d+ and \d+): ",
+            "",
+            exc.msg or "",
+        )
+        why = " ".join(why.split())
+        raise InputError(name, f"{place}cannot parse as {parser}: {why}") from None
     except Exception as exc:  # BadSyntax, ParserError, ValueError... all mean bad input
         line = getattr(exc, "lines", None)  # Turtle's BadSyntax: 0-based line
         if isinstance(line, int):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import codecs
 import errno
+import fnmatch
 import html
 import logging
 import re
@@ -35,12 +36,15 @@ from kg.metadata import (
 from kg.records import Article
 
 __all__ = [
+    "ARTICLE_SUFFIXES",
     "HTML_SUFFIXES",
     "MAX_BYTES",
     "STDIN",
     "STDIN_IDENTIFIER",
     "article_from_bytes",
     "decode_text",
+    "display_name",
+    "is_article_name",
     "is_furniture",
     "join_broken_lines",
     "parse_byline",
@@ -49,6 +53,7 @@ __all__ = [
     "parse_html",
     "parse_text",
     "read_inputs",
+    "split_long_paragraphs",
     "split_furniture",
     "strip_tags",
 ]
@@ -59,6 +64,26 @@ MAX_BYTES = 10 * 1024 * 1024
 STDIN = "-"
 STDIN_IDENTIFIER = "stdin"
 HTML_SUFFIXES = frozenset({".html", ".htm", ".xhtml"})
+#: Files of a folder read as articles (unless --glob says otherwise); a file
+#: named on the command line is read whatever its name.
+ARTICLE_SUFFIXES = frozenset({".txt", ".text", ""}) | HTML_SUFFIXES
+#: Names of files that come with a corpus but are not articles (any suffix).
+_NOT_ARTICLES = re.compile(
+    r"(readme|licen[cs]e|copying|notice|changelog|changes|authors|contributing|manifest)"
+    r"([._-].*)?",
+    re.IGNORECASE,
+)
+#: A paragraph longer than this is cut at sentence ends: spaCy refuses texts
+#: over a million characters, and kg parses long articles in pieces cut at line
+#: breaks, whose memory follows the longest line (news paragraphs are far
+#: shorter than this).
+MAX_PARAGRAPH = 10_000
+_NOT_REGULAR = (
+    (stat.S_ISFIFO, "a FIFO"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+    (stat.S_ISSOCK, "a socket"),
+)
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")
 _NON_ASCII = re.compile(r"[^\x00-\x7f]")
@@ -220,7 +245,7 @@ def article_from_bytes(data: bytes, source: str, identifier: str | None = None) 
     Raises:
         InputError: the bytes are not usable text, or no article text is left.
     """
-    text = decode_text(data, source)
+    text = split_long_paragraphs(decode_text(data, source))
     identifier = identifier or Path(source).name
     html_page = _is_html(text, source)
     article = (parse_html if html_page else parse_text)(text, identifier, source)
@@ -228,6 +253,49 @@ def article_from_bytes(data: bytes, source: str, identifier: str | None = None) 
         what = "HTML page" if html_page else "file"
         raise InputError(source, f"no article text in {what} (only a headline or page furniture)")
     return article
+
+
+_SENTENCE_END = re.compile(r"[.!?][\"'\u201d\u2019)]*\s+")
+
+
+def _cut(paragraph: str, limit: int) -> Iterator[str]:
+    while len(paragraph) > limit:
+        window = paragraph[:limit]
+        ends = [m.end() for m in _SENTENCE_END.finditer(window, limit // 2)]
+        at = ends[-1] if ends else (window.rfind(" ", limit // 2) + 1 or limit)
+        yield paragraph[:at].rstrip()
+        paragraph = paragraph[at:]
+    yield paragraph
+
+
+def split_long_paragraphs(text: str, limit: int = MAX_PARAGRAPH) -> str:
+    """``text`` with every line longer than ``limit`` characters cut into lines at
+    sentence ends (else at a space, else anywhere): a line break is white space, so
+    the sentences stay as written."""
+    if len(text) <= limit or all(len(line) <= limit for line in text.split("\n")):
+        return text
+    return "\n".join(
+        "\n".join(_cut(line, limit)) if len(line) > limit else line for line in text.split("\n")
+    )
+
+
+def display_name(path: str) -> str:
+    """A file name fit for messages and identifiers: bytes that are not UTF-8 (kept by
+    Python as lone surrogates) become U+FFFD, control characters ``?``."""
+    text = path.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    return _CONTROL.sub("?", text.replace("\n", "?").replace("\r", "?").replace("\t", "?"))
+
+
+def is_article_name(name: str, globs: Sequence[str] = ()) -> bool:
+    """Whether a file of a folder is read as an article: by ``globs`` if any match
+    its name, else text and HTML files that are not a README, licence or the like."""
+    if name.startswith("."):
+        return False
+    if globs:
+        return any(fnmatch.fnmatch(name, g) for g in globs)
+    if _NOT_ARTICLES.fullmatch(name):
+        return False
+    return Path(name).suffix.lower() in ARTICLE_SUFFIXES
 
 
 def _too_large(source: str, size: int, max_bytes: int) -> InputError:
@@ -257,6 +325,7 @@ def _article_or_error(
 def _read_file(
     path: Path, source: str, max_bytes: int, identifier: str | None = None
 ) -> Article | InputError:
+    """Read one file; ``source`` (for messages) and ``identifier`` are printable."""
     try:
         with path.open("rb") as fh:
             data = fh.read(max_bytes + 1)
@@ -264,7 +333,7 @@ def _read_file(
         return InputError(source, _os_problem(exc))
     if len(data) > max_bytes:
         return _too_large(source, len(data), max_bytes)
-    return _article_or_error(data, source, identifier)
+    return _article_or_error(data, source, identifier or display_name(path.name))
 
 
 def _read_stdin(max_bytes: int) -> Article | InputError:
@@ -278,8 +347,14 @@ def _read_stdin(max_bytes: int) -> Article | InputError:
 
 
 def _read_path(
-    path: Path, source: str, max_bytes: int, seen: set[tuple[int, int]], root: Path | None = None
+    path: Path,
+    max_bytes: int,
+    seen: set[tuple[int, int]],
+    globs: Sequence[str],
+    named: bool,
+    root: Path | None = None,
 ) -> Iterator[Article | InputError]:
+    source = display_name(str(path))
     try:
         info = path.stat()
     except OSError as exc:
@@ -289,13 +364,17 @@ def _read_path(
         yield InputError(source, problem)
         return
     if not stat.S_ISDIR(info.st_mode):
-        if stat.S_ISREG(info.st_mode) and info.st_size > max_bytes:
+        kind = next((what for test, what in _NOT_REGULAR if test(info.st_mode)), None)
+        if kind is not None and not named:
+            # Reading a FIFO in a folder would wait for a writer for ever.
+            yield InputError(source, f"not a regular file ({kind}); skipped")
+        elif stat.S_ISREG(info.st_mode) and info.st_size > max_bytes:
             yield _too_large(source, info.st_size, max_bytes)
         else:
             # An article's identifier is its path under the folder given (its name
             # when the file itself was given), so a/001.txt and b/001.txt differ.
             identifier = path.relative_to(root).as_posix() if root is not None else path.name
-            yield _read_file(path, source, max_bytes, identifier)
+            yield _read_file(path, source, max_bytes, display_name(identifier))
         return
     # A directory met twice (a symbolic link to itself, a parent or a
     # sibling) is read once, so a link loop cannot recurse for ever.
@@ -309,21 +388,42 @@ def _read_path(
     except OSError as exc:
         yield InputError(source, _os_problem(exc))
         return
+    skipped: list[str] = []
     for child in children:
-        if not child.name.startswith("."):
-            yield from _read_path(child, str(child), max_bytes, seen, root or path)
+        try:
+            is_dir = child.is_dir()
+        except OSError:
+            is_dir = False
+        if is_dir and child.name.startswith("."):
+            continue  # hidden folders (.git, .kg-store): not even a note
+        if is_dir or is_article_name(child.name, globs):
+            yield from _read_path(child, max_bytes, seen, globs, named=False, root=root or path)
+        else:
+            skipped.append(display_name(child.name))
+    if skipped:
+        more = f" and {len(skipped) - 3} more" if len(skipped) > 3 else ""
+        shown = ", ".join(skipped[:3]) + more
+        logger.warning(
+            "%s: skipped %d file(s) that are not articles (%s); --glob PATTERN chooses the files",
+            source,
+            len(skipped),
+            shown,
+        )
 
 
 def read_inputs(
-    inputs: Sequence[str], *, max_bytes: int = MAX_BYTES
+    inputs: Sequence[str], *, max_bytes: int = MAX_BYTES, globs: Sequence[str] = ()
 ) -> Iterator[Article | InputError]:
     """Articles from files, directories (recursive, sorted) and ``-`` (stdin).
 
-    A bad document gives an ``InputError`` in the stream, not an exception,
-    so that the caller can report it and go on with the rest.
+    A file named in ``inputs`` is read whatever it is (a FIFO too). In a
+    folder, only article files are read (:func:`is_article_name`; ``globs``,
+    if given, choose instead), hidden files never, and FIFOs, devices and
+    sockets give an error. A bad document gives an ``InputError`` in the
+    stream, not an exception, so that the caller can report it and go on.
     """
     for given in inputs:
         if given == STDIN:
             yield _read_stdin(max_bytes)
         else:
-            yield from _read_path(Path(given), given, max_bytes, set())
+            yield from _read_path(Path(given), max_bytes, set(), globs, named=True)

@@ -119,11 +119,14 @@ def combine(reports: Sequence[ValidationReport]) -> ValidationReport:
 
 
 def _articles(
-    inputs: Sequence[str], result: RunResult, on_error: Callable[[InputError], None] | None
+    inputs: Sequence[str],
+    result: RunResult,
+    on_error: Callable[[InputError], None] | None,
+    globs: Sequence[str] = (),
 ) -> list[Article]:
     articles: list[Article] = []
     seen: dict[str, str] = {}
-    for item in read_inputs(inputs):
+    for item in read_inputs(inputs, globs=globs):
         if isinstance(item, Article) and item.identifier in seen:
             # An article is its identifier: two inputs with one identifier would
             # overwrite each other's graph.
@@ -191,7 +194,7 @@ def run(
     from kg.extract import extract_articles  # spaCy: only when extracting
 
     result = RunResult()
-    articles = _articles(inputs, result, on_error)
+    articles = _articles(inputs, result, on_error, settings.globs)
     if skip is not None:
         articles = list(skip(articles))
     result.articles = articles

@@ -7,7 +7,12 @@ rdflib's writer), in subject order, so the same triples give the same bytes.
 
 from __future__ import annotations
 
+import errno
+import os
+import stat
+import tempfile
 from collections.abc import Iterable, Mapping
+from pathlib import Path
 
 import pyoxigraph as ox
 from rdflib import Graph
@@ -145,16 +150,40 @@ def to_nquads(graphs: Iterable[tuple[str, Graph]]) -> bytes:
     return nquads_from_ntriples({name: to_ntriples(graph) for name, graph in graphs})
 
 
-def write_atomic(path: str, data: bytes) -> None:
-    """Write ``data`` to ``path`` through a temporary file and a rename: never half a file."""
-    import os
-    import tempfile
-    from pathlib import Path
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
 
-    target = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent or ".")
+
+def write_atomic(path: str, data: bytes) -> None:
+    """Write ``data`` to ``path`` without ever leaving half a file or losing one.
+
+    A regular file (or a new one) is written through a temporary file next to
+    it and a rename: an error or Ctrl-C leaves the old file as it was. A
+    symbolic link is written through (the file it points to is replaced,
+    the link stays). A FIFO, a device or a socket is opened and written to as
+    it is, never replaced by a regular file. The new file gets the old file's
+    permission bits, or those the umask gives a new file (not mkstemp's 0600).
+    """
+    try:
+        info: os.stat_result | None = Path(path).stat()  # through links
+    except FileNotFoundError:
+        info = None
+    if info is not None and not stat.S_ISREG(info.st_mode):
+        if stat.S_ISDIR(info.st_mode):
+            raise IsADirectoryError(errno.EISDIR, "is a directory", path)
+        # A FIFO or a device (/dev/stdout, a link to a pipe): written through, as
+        # it is named (its real path may be no path at all: "pipe:[123]").
+        with Path(path).open("wb") as fh:
+            fh.write(data)
+        return
+    target = Path(os.path.realpath(path))
+    mode = stat.S_IMODE(info.st_mode) if info is not None else 0o666 & ~_umask()
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     try:
         with os.fdopen(fd, "wb") as fh:
+            os.fchmod(fh.fileno(), mode)
             fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())

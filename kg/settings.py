@@ -31,3 +31,5 @@ class Settings:
     #: a relation model folder (``kg train``), ``"default"`` for the shipped one,
     #: or None for the rules alone
     relations_model: str | None = None
+    #: file-name patterns choosing which files of input folders are articles
+    globs: tuple[str, ...] = ()

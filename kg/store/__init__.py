@@ -75,7 +75,7 @@ def open_store(
     read_only: bool = False,
     user: str | None = None,
     password: str | None = None,
-    timeout: float = DEFAULT_TIMEOUT,
+    timeout: float | None = DEFAULT_TIMEOUT,
     graph_store: str | None = None,
 ) -> Store:
     """Open the embedded store (``store_dir``, else :func:`kg.settings.default_store`)
@@ -86,7 +86,7 @@ def open_store(
     ``graph_store`` defaults to the endpoint's ``/store`` (Oxigraph's layout;
     Fuseki's is ``/data``); ``timeout`` (seconds) bounds every HTTP call.
     Embedded: ``read_only`` opens without taking the lock (for queries);
-    ``timeout`` does not apply.
+    ``timeout`` does not apply (:meth:`Store.stream_query` takes its own).
 
     Raises:
         StoreError: both or a bad location given, the store is locked by
@@ -98,7 +98,7 @@ def open_store(
         return RemoteStore(
             endpoint,
             graph_store=graph_store,
-            timeout=timeout,
+            timeout=DEFAULT_TIMEOUT if timeout is None else timeout,
             user=user if user is not None else os.environ.get("KG_ENDPOINT_USER"),
             password=password if password is not None else os.environ.get("KG_ENDPOINT_PASSWORD"),
         )

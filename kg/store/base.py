@@ -8,11 +8,12 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
+from typing import BinaryIO
 
 import pyoxigraph as ox
 
 from kg.errors import StoreError
-from kg.query import QueryResult, Term, compact
+from kg.query import QueryResult, Term, compact, render_result
 from kg.store.sparql import check_query
 from kg.store.split import graphs_from_file
 from kg.vocab import PREFIXES
@@ -94,11 +95,23 @@ _GRAPHS_HAVE_ARTICLES = "ASK { GRAPH ?g { ?a a schema:NewsArticle } }"
 _ARTICLE_HASH = "SELECT ?article ?hash WHERE { ?article kg:contentHash ?hash } ORDER BY ?hash"
 
 
+def ontology_ntriples() -> bytes:
+    """The packaged ontology as N-Triples, for :data:`ONTOLOGY_GRAPH`."""
+    from kg.resources import ontology_graph
+
+    return ontology_graph().serialize(format="nt", encoding="utf-8")
+
+
+_HAS_ONTOLOGY = f"ASK {{ GRAPH <{ONTOLOGY_GRAPH}> {{ ?s ?p ?o }} }}"
+
+
 class Store(ABC):
     """A triple store kg loads into and queries; made by :func:`kg.store.open_store`."""
 
     #: where the store is, for messages: a folder or the query endpoint's URL
     location: str
+    #: graphs this object has written, each whole (for messages after an interrupt)
+    graphs_written: int = 0
 
     @abstractmethod
     def replace_graphs(self, graphs: Mapping[str, bytes]) -> None:
@@ -147,21 +160,35 @@ class Store(ABC):
 
     def load_ontology(self) -> int:
         """(Re)load the packaged ontology into :data:`ONTOLOGY_GRAPH`; its triple count."""
-        from kg.resources import ontology_graph
-
-        data = ontology_graph().serialize(format="nt", encoding="utf-8")
+        data = ontology_ntriples()
         self.replace_graphs({ONTOLOGY_GRAPH: data})
         return data.count(b"\n")
 
-    def query(self, sparql: str, params: Mapping[str, Term] | None = None) -> QueryResult:
+    def ensure_ontology(self) -> bool:
+        """Load the ontology if the store lacks it (a run killed between its articles'
+        write and the ontology's); whether it had to."""
+        if self.query(_HAS_ONTOLOGY).boolean:
+            return False
+        logger.info("%s: the ontology graph was missing; loading it", self.location)
+        self.load_ontology()
+        return True
+
+    def query(
+        self,
+        sparql: str,
+        params: Mapping[str, Term] | None = None,
+        *,
+        allow_service: bool = False,
+    ) -> QueryResult:
         """Run a SELECT, ASK, CONSTRUCT or DESCRIBE query over the merge of the graphs.
 
         ``params`` bind any variable of the query to terms (a VALUES block
         at the top of its WHERE group; see :func:`kg.params.bind_params`).
-        The CONTRACT.md prefixes are predeclared.
+        The CONTRACT.md prefixes are predeclared. SERVICE clauses are
+        refused unless ``allow_service``.
 
         Raises:
-            QueryError: bad syntax, an update, or a parameter the query lacks.
+            QueryError: bad syntax, an update, SERVICE, or a parameter the query lacks.
             StoreError: the store failed.
         """
         from kg.params import bind_params
@@ -169,8 +196,46 @@ class Store(ABC):
         # Bound in the text as a VALUES block of escaped terms (kg.query), so
         # any variable can be bound and a FILTER sees it, on every store alike.
         sparql = bind_params(sparql, params or {})
-        kind, _ = check_query(sparql)
+        kind, _ = check_query(sparql, None, allow_service=allow_service)
         return self._execute(sparql, kind, {})
+
+    def stream_query(
+        self,
+        sparql: str,
+        params: Mapping[str, Term] | None,
+        fmt: str,
+        out: BinaryIO,
+        *,
+        timeout: float | None = None,
+        allow_service: bool = False,
+    ) -> None:
+        """Run a query as :meth:`query` does and write its results to ``out`` in ``fmt``
+        (json, csv, tsv or table; Turtle for CONSTRUCT and DESCRIBE).
+
+        The embedded store runs it in a child process, stopped after
+        ``timeout`` seconds (no limit if None) or by Ctrl-C, and writes rows
+        as they come; a remote store's request is bounded by its own timeout.
+
+        Raises:
+            QueryError: as :meth:`query`.
+            StoreError: the store failed, or the query ran out of time.
+        """
+        from kg.params import bind_params
+
+        sparql = bind_params(sparql, params or {})
+        kind, _ = check_query(sparql, None, allow_service=allow_service)
+        self._stream(sparql, kind, {}, fmt, out, timeout)
+
+    def _stream(
+        self,
+        sparql: str,
+        kind: str,
+        params: Mapping[str, Term],
+        fmt: str,
+        out: BinaryIO,
+        timeout: float | None,
+    ) -> None:
+        out.write(render_result(self._execute(sparql, kind, params), fmt))
 
     def _count(self, sparql: str) -> dict[str, int]:
         result = self.query(sparql)

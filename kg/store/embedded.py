@@ -18,18 +18,23 @@ as it is after it; never in between.
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import signal
+import threading
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping, Set
 from pathlib import Path
-from typing import TypeVar
+from typing import BinaryIO, TypeVar
 
 import pyoxigraph as ox
 
-from kg.errors import StoreError
+from kg.errors import InputError, StoreError
 from kg.query import QueryResult, Term
 from kg.store.base import Store
 from kg.store.sparql import from_ox, one_line, to_ox, turtle
+from kg.store.split import LOAD_FORMATS, file_format, too_large_term
+from kg.store.stream import write_bindings, write_boolean
 from kg.vocab import PREFIXES
 
 __all__ = ["EmbeddedStore"]
@@ -42,6 +47,54 @@ _READ_ATTEMPTS = 6  # waits 0.05 + 0.1 + … + 1.6 s: about 3 s at most
 
 def _is_race(exc: BaseException) -> bool:
     return "Corruption" in str(exc) or "No such file" in str(exc)
+
+
+@contextlib.contextmanager
+def _commit_whole() -> Iterator[None]:
+    """Hold Ctrl-C (and SIGTERM) until the block ends: the transaction commits (or fails) whole, and
+    what kg records of it (the graphs written) is true when KeyboardInterrupt comes.
+
+    A handler that notes the signal, not a signal mask: RocksDB's own threads
+    would take a masked SIGINT, and Python would raise as the commit returns.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    pending: list[int] = []
+    held = (signal.SIGINT, signal.SIGTERM)
+    previous = {sig: signal.signal(sig, lambda signum, _: pending.append(signum)) for sig in held}
+    try:
+        yield
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+    for sig in dict.fromkeys(pending):
+        handler = previous[sig]
+        if callable(handler):
+            handler(sig, None)  # Python's default for SIGINT raises KeyboardInterrupt
+        elif handler == signal.SIG_DFL:
+            signal.raise_signal(sig)
+
+
+#: Quads per transaction when an N-Quads or TriG file streams in (a graph is
+#: never cut: a batch ends at the first graph boundary past this many).
+LOAD_BATCH = 20_000
+#: Quads loaded between flushes of RocksDB's memtables to disk (memory stays flat).
+FLUSH_EVERY = 100_000
+
+
+def _parse_quads(path: Path, fmt: str, base: str) -> Iterator[ox.Quad]:
+    """The quads of a file as Oxigraph parses them, streamed; errors as InputError."""
+    try:
+        yield from ox.parse(
+            path=str(path), format=LOAD_FORMATS[fmt], base_iri=base, rename_blank_nodes=True
+        )
+    except SyntaxError as exc:
+        raise InputError(str(path), f"cannot parse {fmt}: {one_line(exc)}") from None
+    except MemoryError as exc:
+        raise InputError(str(path), too_large_term(exc)) from None
+    except OSError as exc:
+        raise InputError(str(path), f"cannot read ({exc.strerror or exc})") from None
 
 
 def _store_error(path: Path, exc: BaseException) -> StoreError:
@@ -134,12 +187,82 @@ class EmbeddedStore(Store):
             return
         try:
             # Both paths are one transaction: every graph is replaced, or none.
-            if any(self._read(lambda store, g=g: store.contains_named_graph(g)) for g in parsed):
-                self._replace(parsed)
-            else:
-                self._add(parsed)
+            with _commit_whole():
+                if any(self._holds(g) for g in parsed):
+                    self._replace(parsed)
+                else:
+                    self._add(parsed)
+                self.graphs_written += len(graphs)
         except (OSError, RuntimeError) as exc:
             raise StoreError(f"store {self.path}: load failed ({one_line(exc)})") from None
+
+    def load_file(self, path: Path, fmt: str | None = None) -> dict[str, int]:
+        """Load an RDF file; N-Quads and TriG stream (see :meth:`_load_quads`)."""
+        fmt = file_format(path, fmt)
+        if fmt not in ("nquads", "trig") or str(path) == "-" or self.read_only:
+            return super().load_file(path, fmt)
+        return self._load_quads(path, fmt)
+
+    def _load_quads(self, path: Path, fmt: str) -> dict[str, int]:
+        """Load an N-Quads or TriG file with memory bounded by :data:`LOAD_BATCH`.
+
+        The file is parsed twice: once to check it (a file that does not parse
+        loads nothing), then to load it a batch of whole graphs per
+        transaction. Each graph is replaced whole, in one transaction, when
+        the file holds its quads together (kg export writes them so); a graph
+        met again further on has those quads added in a later transaction.
+        An interrupt or kill between batches leaves the graphs before it
+        replaced and the rest as they were; loading again finishes the job.
+        """
+        name = str(path)
+        file_graph = ox.NamedNode(path.resolve().as_uri())
+        for _ in _parse_quads(path, fmt, file_graph.value):
+            pass  # the whole file parses, or InputError before anything is written
+        counts: dict[str, int] = {file_graph.value: 0}
+        written: set[ox.NamedNode] = set()
+        batch: dict[ox.NamedNode, list[ox.Quad]] = {}
+        size = 0
+        unflushed = 0
+        for quad in _parse_quads(path, fmt, file_graph.value):
+            graph = quad.graph_name if isinstance(quad.graph_name, ox.NamedNode) else file_graph
+            if size >= LOAD_BATCH and graph not in batch:
+                self._write_batch(batch, written)
+                unflushed += size
+                batch, size = {}, 0
+                if unflushed >= FLUSH_EVERY:
+                    # RocksDB's memtables grow with every transaction until
+                    # flushed (~30 MB per batch): write them out as we go.
+                    self._read(lambda store: store.flush())
+                    unflushed = 0
+            batch.setdefault(graph, []).append(ox.Quad(quad.subject, quad.predicate, quad.object))
+            counts[graph.value] = counts.get(graph.value, 0) + 1
+            size += 1
+        if file_graph not in written:
+            batch.setdefault(file_graph, [])  # so that loading again replaces it
+        self._write_batch(batch, written)
+        logger.debug("store %s: %s loaded in %d graphs", self.path, name, len(counts))
+        return counts
+
+    def _write_batch(
+        self, batch: dict[ox.NamedNode, list[ox.Quad]], written: set[ox.NamedNode]
+    ) -> None:
+        """One transaction: each graph of ``batch`` replaced, or (if this load already
+        replaced it) added to."""
+        if not batch:
+            return
+        try:
+            with _commit_whole():
+                if any(g not in written and self._holds(g) for g in batch):
+                    self._replace(batch, keep=written)
+                else:
+                    self._add(batch)
+                self.graphs_written += len(batch.keys() - written)
+                written.update(batch)
+        except (OSError, RuntimeError) as exc:
+            raise StoreError(f"store {self.path}: load failed ({one_line(exc)})") from None
+
+    def _holds(self, graph: ox.NamedNode) -> bool:
+        return self._read(lambda store: store.contains_named_graph(graph))
 
     def _add(self, parsed: Mapping[ox.NamedNode, list[ox.Quad]]) -> None:
         """Graphs the store does not hold yet: their quads, and the same
@@ -158,20 +281,24 @@ class EmbeddedStore(Store):
         assert self._store is not None
         self._store.extend(quads)
 
-    def _replace(self, parsed: Mapping[ox.NamedNode, list[ox.Quad]]) -> None:
-        """Some graphs are in the store already: one SPARQL update replaces them all."""
+    def _replace(
+        self, parsed: Mapping[ox.NamedNode, list[ox.Quad]], keep: Set[ox.NamedNode] = frozenset()
+    ) -> None:
+        """Some graphs are in the store already: one SPARQL update replaces them all
+        (those in ``keep`` get the triples added, not replaced)."""
         operations: list[str] = []
         blocks: list[str] = []
         merged: list[str] = []
         for name, triples in parsed.items():
             lines = [f"{q.subject} {q.predicate} {q.object} ." for q in triples]
-            # The default graph is the merge of the named graphs: take out what
-            # only this graph says, before the graph itself goes.
-            operations.append(
-                f"DELETE {{ ?s ?p ?o }} WHERE {{ GRAPH {name} {{ ?s ?p ?o }} "
-                f"FILTER NOT EXISTS {{ GRAPH ?other {{ ?s ?p ?o }} FILTER(?other != {name}) }} }}"
-            )
-            operations.append(f"DROP SILENT GRAPH {name}")
+            if name not in keep:
+                # The default graph is the merge of the named graphs: take out what
+                # only this graph says, before the graph itself goes.
+                operations.append(
+                    f"DELETE {{ ?s ?p ?o }} WHERE {{ GRAPH {name} {{ ?s ?p ?o }} FILTER NOT "
+                    f"EXISTS {{ GRAPH ?other {{ ?s ?p ?o }} FILTER(?other != {name}) }} }}"
+                )
+                operations.append(f"DROP SILENT GRAPH {name}")
             if lines:
                 blocks.append(f"GRAPH {name} {{\n" + "\n".join(lines) + "\n}")
                 merged += lines
@@ -203,6 +330,43 @@ class EmbeddedStore(Store):
 
         try:
             return self._read(run)
+        except (OSError, RuntimeError, ValueError) as exc:
+            raise StoreError(f"store {self.path}: query failed ({one_line(exc)})") from None
+
+    def _stream(
+        self,
+        sparql: str,
+        kind: str,
+        params: Mapping[str, Term],
+        fmt: str,
+        out: BinaryIO,
+        timeout: float | None,
+    ) -> None:
+        from kg.store.worker import run_in_child
+
+        run_in_child(self.path, sparql, params, fmt, out, timeout=timeout)
+
+    def write_results(
+        self, sparql: str, params: Mapping[str, Term], fmt: str, out: BinaryIO
+    ) -> None:
+        """Run a checked query here and write its results to ``out`` as they come
+        (what the child process of :mod:`kg.store.worker` does)."""
+        substitutions = {ox.Variable(k): to_ox(v) for k, v in params.items()} or None
+
+        def run(store: ox.Store) -> None:
+            result = store.query(sparql, prefixes=PREFIXES, substitutions=substitutions)
+            if isinstance(result, ox.QueryBoolean):
+                write_boolean(bool(result), fmt, out)
+            elif isinstance(result, ox.QuerySolutions):
+                names = tuple(v.value for v in result.variables)
+                rows = ({n: from_ox(sol[n]) for n in names if sol[n] is not None} for sol in result)
+                write_bindings(names, rows, fmt, out)
+            else:
+                out.write(turtle(result))
+
+        try:
+            # Not retried as _read would: rows may have been written already.
+            run(self._read(lambda store: store))
         except (OSError, RuntimeError, ValueError) as exc:
             raise StoreError(f"store {self.path}: query failed ({one_line(exc)})") from None
 

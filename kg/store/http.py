@@ -10,21 +10,30 @@ the same request may well get past:
   the same as once) and a Graph Store DELETE (a 404 on the second try counts
   as done). A Graph Store POST, which appends, would not be; kg sends none.
 * transient failures only: connection refused or reset, the server closing
-  the connection before or while answering, no answer within the timeout,
-  HTTP 502, 503 and 504. Never a 4xx, never a 500.
+  the connection before or while answering, HTTP 502, 503 and 504. Never a
+  4xx, never a 500, and never a request that ran out of time once sent: the
+  server may still be working on it (a query over a cross product), and a
+  second try would leave two running.
 
-At most :data:`ATTEMPTS` tries with :data:`BACKOFF` seconds between them,
-each bounded by the timeout: a call gives up after ``ATTEMPTS × timeout +
-sum(BACKOFF)`` seconds at worst. A ``Retry-After`` header is not followed.
+Each try has one deadline, the timeout, from connecting to the last byte of
+the answer: a server that trickles its answer a byte at a time is cut off
+when it passes (a watchdog shuts the socket down). At most
+:data:`ATTEMPTS` tries with :data:`BACKOFF` seconds between them: a call
+gives up after ``ATTEMPTS × timeout + sum(BACKOFF)`` seconds at worst. A
+``Retry-After`` header is not followed. Text from the server (an error
+page) reaches messages as one line of printable characters.
 """
 
 from __future__ import annotations
 
 import base64
+import contextlib
 import html
 import http.client
 import logging
 import re
+import socket
+import threading
 import time
 import urllib.error
 import urllib.parse
@@ -33,7 +42,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from kg.errors import StoreError
-from kg.store.sparql import clip, one_line
+from kg.store.sparql import clip, one_line, printable
 
 __all__ = ["ATTEMPTS", "BACKOFF", "Answer", "Http", "safe_url", "split_credentials"]
 
@@ -56,6 +65,64 @@ class Answer:
 
 class _Transient(Exception):
     """A failure that the same request may get past: worth another try."""
+
+
+class _OutOfTime(Exception):
+    """The request was sent and its answer did not come whole in time: not tried again."""
+
+
+class _Watchdog:
+    """Shuts the sockets of one try down when its deadline passes."""
+
+    def __init__(self, seconds: float) -> None:
+        self.fired = False
+        self._sockets: list[socket.socket] = []
+        self._lock = threading.Lock()
+        self._timer = threading.Timer(seconds, self._fire)
+        self._timer.daemon = True
+        self._timer.start()
+
+    def watch(self, sock: socket.socket) -> None:
+        with self._lock:
+            self._sockets.append(sock)
+            if self.fired:
+                self._shut(sock)
+
+    def _fire(self) -> None:
+        with self._lock:
+            self.fired = True
+            for sock in self._sockets:
+                self._shut(sock)
+
+    @staticmethod
+    def _shut(sock: socket.socket) -> None:
+        with contextlib.suppress(OSError):  # already closed
+            sock.shutdown(socket.SHUT_RDWR)
+
+    def cancel(self) -> None:
+        self._timer.cancel()
+
+
+def _opener(watchdog: _Watchdog) -> urllib.request.OpenerDirector:
+    """A urllib opener whose connections the watchdog can cut."""
+
+    def watched(base: type[http.client.HTTPConnection]) -> type[http.client.HTTPConnection]:
+        class Watched(base):  # type: ignore[valid-type, misc]
+            def connect(self) -> None:
+                super().connect()
+                watchdog.watch(self.sock)
+
+        return Watched
+
+    class Handler(urllib.request.HTTPHandler):
+        def http_open(self, req: urllib.request.Request) -> http.client.HTTPResponse:
+            return self.do_open(watched(http.client.HTTPConnection), req)
+
+    class SecureHandler(urllib.request.HTTPSHandler):
+        def https_open(self, req: urllib.request.Request) -> http.client.HTTPResponse:
+            return self.do_open(watched(http.client.HTTPSConnection), req)  # type: ignore[arg-type]
+
+    return urllib.request.build_opener(Handler, SecureHandler)
 
 
 def _netloc(parts: urllib.parse.SplitResult) -> str:
@@ -92,7 +159,7 @@ def _detail(exc: urllib.error.HTTPError) -> str:
     ctype = exc.headers.get("Content-Type", "") if exc.headers else ""
     if "html" in ctype.lower():
         text = html.unescape(re.sub(r"<[^>]*>", " ", text))
-    return clip(text, 200)
+    return clip(printable(text), 200)
 
 
 class Http:
@@ -133,6 +200,8 @@ class Http:
                 return self._once(method, url, body, headers, allow, where)
             except _Transient as exc:
                 cause = str(exc)
+            except _OutOfTime as exc:
+                raise StoreError(f"{where}: {exc}") from None
             if attempt + 1 < tries:
                 wait = BACKOFF[min(attempt, len(BACKOFF) - 1)]
                 logger.info("%s: %s; trying again in %g s", where, cause, wait)
@@ -152,10 +221,20 @@ class Http:
         if self._auth:
             request.add_header("Authorization", self._auth)
         no_answer = f"no answer within {self.timeout:g} s"
+        watchdog = _Watchdog(self.timeout)
         try:
-            with urllib.request.urlopen(request, timeout=self.timeout) as response:
-                data = response.read()
-                return Answer(response.status, data, response.headers.get("Content-Type", ""))
+            try:
+                with _opener(watchdog).open(request, timeout=self.timeout) as response:
+                    data = response.read()
+                    if watchdog.fired:
+                        raise _OutOfTime(f"{no_answer} ({len(data)} bytes received)")
+                    return Answer(response.status, data, response.headers.get("Content-Type", ""))
+            except (OSError, http.client.HTTPException) as exc:
+                if watchdog.fired and not isinstance(exc, urllib.error.HTTPError):
+                    raise _OutOfTime(no_answer) from None
+                raise
+            finally:
+                watchdog.cancel()
         except urllib.error.HTTPError as exc:
             try:
                 if exc.code in allow:
@@ -171,15 +250,17 @@ class Http:
         except urllib.error.URLError as exc:
             reason = exc.reason
             if isinstance(reason, TimeoutError):
-                raise _Transient(no_answer) from None
+                # urllib wraps only failures to connect: nothing was sent yet.
+                raise _Transient(f"cannot connect within {self.timeout:g} s") from None
             if isinstance(reason, ConnectionRefusedError):
                 raise _Transient("cannot connect: connection refused") from None
             if isinstance(reason, ConnectionResetError | BrokenPipeError):
                 raise _Transient("the connection was reset") from None
             why = one_line(reason) if isinstance(reason, BaseException) else clip(str(reason))
+            why = printable(why)
             raise StoreError(f"{where}: cannot connect: {why}") from None
         except TimeoutError:
-            raise _Transient(no_answer) from None
+            raise _OutOfTime(no_answer) from None
         except http.client.IncompleteRead as exc:
             raise _Transient(
                 f"the server closed the connection mid-answer ({len(exc.partial)} bytes received)"
@@ -189,6 +270,6 @@ class Http:
         except (ConnectionResetError, BrokenPipeError):
             raise _Transient("the connection was reset") from None
         except http.client.HTTPException as exc:
-            raise StoreError(f"{where}: not an HTTP answer ({one_line(exc)})") from None
+            raise StoreError(f"{where}: not an HTTP answer ({printable(one_line(exc))})") from None
         except OSError as exc:
             raise StoreError(f"{where}: connection failed ({one_line(exc)})") from None

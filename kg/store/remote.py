@@ -90,6 +90,8 @@ class RemoteStore(Store):
 
     def replace_graphs(self, graphs: Mapping[str, bytes]) -> None:
         # One PUT per graph, which the server applies whole or not at all.
+        # The ontology is not added here (one more PUT in every partial-load
+        # message): `kg load` loads it first and `kg ingest` checks it at the end.
         items = list(graphs.items())
         for done, (iri, data) in enumerate(items):
             try:
@@ -105,6 +107,7 @@ class RemoteStore(Store):
                     self._http.request(
                         "DELETE", self._graph_url(iri), idempotent=True, allow=(404,)
                     )
+                self.graphs_written += 1
             except StoreError as exc:
                 if len(items) == 1:
                     raise

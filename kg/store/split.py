@@ -14,7 +14,15 @@ from kg.errors import InputError
 from kg.store.sparql import one_line
 from kg.vocab import KG, SCHEMA
 
-__all__ = ["LOAD_FORMATS", "STDIN_GRAPH", "graphs_from_file", "split_by_article"]
+__all__ = [
+    "LOAD_FORMATS",
+    "STDIN_GRAPH",
+    "file_format",
+    "graphs_from_file",
+    "ntriples_of",
+    "split_by_article",
+    "too_large_term",
+]
 
 STDIN_GRAPH = "urn:kg:stdin"
 LOAD_FORMATS = {
@@ -104,6 +112,24 @@ def _strings(triples: Iterable[ox.Triple]) -> set[Triple]:
     return {(str(t.subject), str(t.predicate), str(t.object)) for t in triples}
 
 
+def too_large_term(exc: MemoryError) -> str:
+    """The problem with a file holding a term (a literal) over Oxigraph's 16 MB limit."""
+    return f"a term (literal or IRI) is longer than the parser's limit ({one_line(exc)})"
+
+
+def ntriples_of(data: bytes, fmt: str, base: str | None = None) -> bytes:
+    """Every triple of an RDF document (``fmt`` a key of :data:`LOAD_FORMATS`; the graph
+    names of quads dropped) as N-Triples, parsed by Oxigraph: linear in the size of
+    literals and in the depth of nesting, where rdflib's Turtle parser is neither.
+
+    Raises:
+        SyntaxError: the document does not parse (``lineno`` is its line).
+        MemoryError: a term is over the parser's limit (16 MB).
+    """
+    quads = ox.parse(data, format=LOAD_FORMATS[fmt], base_iri=base)
+    return ox.serialize((q.triple for q in quads), format=ox.RdfFormat.N_TRIPLES) or b""
+
+
 def split_by_article(graph: Graph) -> dict[str, Graph]:
     """The triples of each schema:NewsArticle, keyed by the article's IRI.
 
@@ -131,6 +157,22 @@ def _read_input(path: Path) -> bytes:
         raise InputError(str(path), f"cannot read ({exc.strerror})") from None
 
 
+def file_format(path: Path, fmt: str | None = None) -> str:
+    """``fmt``, else the format of ``path`` by its suffix (Turtle for ``-``).
+
+    Raises:
+        InputError: the format is unknown.
+    """
+    name = str(path)
+    if fmt is None:
+        fmt = "turtle" if name == "-" else _SUFFIXES.get(path.suffix.lower())
+    if fmt not in LOAD_FORMATS:
+        raise InputError(
+            name, "unknown RDF format: name it .ttl, .nt, .nq or .trig, or pass --format"
+        )
+    return fmt
+
+
 def graphs_from_file(path: Path, fmt: str | None = None) -> dict[str, bytes]:
     """Read an RDF file into named graphs, as N-Triples keyed by graph IRI.
 
@@ -145,12 +187,7 @@ def graphs_from_file(path: Path, fmt: str | None = None) -> dict[str, bytes]:
         InputError: the file cannot be read, parsed or its format guessed.
     """
     name = str(path)
-    if fmt is None:
-        fmt = "turtle" if name == "-" else _SUFFIXES.get(path.suffix.lower())
-    if fmt not in LOAD_FORMATS:
-        raise InputError(
-            name, "unknown RDF format: name it .ttl, .nt, .nq or .trig, or pass --format"
-        )
+    fmt = file_format(path, fmt)
     file_graph = STDIN_GRAPH if name == "-" else path.resolve().as_uri()
     data = _read_input(path)
     groups: dict[str, set[Triple]] = {file_graph: set()}
@@ -164,6 +201,8 @@ def graphs_from_file(path: Path, fmt: str | None = None) -> dict[str, bytes]:
             )
     except SyntaxError as exc:
         raise InputError(name, f"cannot parse {fmt}: {one_line(exc)}") from None
+    except MemoryError as exc:  # Oxigraph's parser: "Reached the buffer maximal size"
+        raise InputError(name, too_large_term(exc)) from None
     if fmt in ("turtle", "ntriples"):
         triples = groups[file_graph]
         parts = _split(triples)

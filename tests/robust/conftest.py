@@ -88,6 +88,7 @@ class Seen:
 #   ("silent",)             say nothing (until SLEEP_LIMIT or the end of the test)
 #   ("close",)              close the connection without answering
 #   ("cut",)                send headers promising 1000 bytes, send 10, close
+#   ("trickle",)            send headers promising 1000 bytes, then a byte every 0.05 s
 #   ("proxy",)              pass the request on to the upstream server and its answer back
 #   ("proxy-cut",)          pass on the headers and half the body, then close both sides
 Action = tuple[object, ...]
@@ -190,6 +191,15 @@ def _handler(server: FaultServer) -> type[BaseHTTPRequestHandler]:
                     self.send_header("Content-Length", "1000")
                     self.end_headers()
                     self.wfile.write(b'{"head": {')
+                elif action[0] == "trickle":
+                    self.send_response(200)
+                    self.send_header("Content-Type", "application/sparql-results+json")
+                    self.send_header("Content-Length", "1000")
+                    self.end_headers()
+                    ends = time.monotonic() + SLEEP_LIMIT
+                    while not server.stop.wait(0.05) and time.monotonic() < ends:
+                        self.wfile.write(b" ")
+                        self.wfile.flush()
                 elif action[0] in ("proxy", "proxy-cut"):
                     answer = server.forward(seen, cut=action[0] == "proxy-cut")
                     if answer is not None:

@@ -143,10 +143,9 @@ def test_a_silent_server_times_out() -> None:
         started = time.monotonic()
         with pytest.raises(StoreError) as info:
             store.query("ASK {}")
-    assert str(info.value) == (
-        f"POST http://127.0.0.1:{port}/query: no answer within 0.3 s (tried 3 times)"
-    )
-    assert time.monotonic() - started < 5  # 3 tries of 0.3 s and 0.6 s of waiting
+    # Sent and not answered: not sent again (the server may be working on it).
+    assert str(info.value) == f"POST http://127.0.0.1:{port}/query: no answer within 0.3 s"
+    assert time.monotonic() - started < 2  # one try of 0.3 s
 
 
 def test_bad_endpoint_url() -> None:

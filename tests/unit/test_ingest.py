@@ -488,7 +488,8 @@ def test_directory_is_read_recursively_in_order(tmp_path: Path) -> None:
     (root / "a.txt").write_text("First story\n\nIt happened.\n", encoding="utf-8")
     (root / "b" / "c.txt").write_text("Second story\n\nIt happened too.\n", encoding="utf-8")
     (root / "b" / "empty.txt").write_bytes(b"")
-    (root / "d.bin").write_bytes(b"\x00\x01\x02")
+    (root / "d").write_bytes(b"\x00\x01\x02")  # no suffix: read, and refused by content
+    (root / "e.bin").write_bytes(b"\x00\x01\x02")  # not an article's suffix: skipped
     (root / ".hidden.txt").write_text("Hidden\n\nNot read.\n", encoding="utf-8")
     (root / ".git" / "x.txt").write_text("Hidden too\n\nNot read.\n", encoding="utf-8")
     (root / "page.html").write_bytes((DATA / "page.html").read_bytes())
@@ -501,7 +502,7 @@ def test_directory_is_read_recursively_in_order(tmp_path: Path) -> None:
         ("Article", str(root / "a.txt"), "First story"),
         ("Article", str(root / "b" / "c.txt"), "Second story"),
         ("InputError", str(root / "b" / "empty.txt"), "empty file"),
-        ("InputError", str(root / "d.bin"), "binary file (contains NUL bytes)"),
+        ("InputError", str(root / "d"), "binary file (contains NUL bytes)"),
         ("Article", str(root / "page.html"), "Harbour bridge reopens after repairs"),
     ]
 

@@ -85,6 +85,11 @@ def find_relations(
     for f in entities:
         s = doc[f.start].sent.start
         counts[s] = counts.get(s, 0) + 1
+    # Each sentence's mentions, found once: scanning every mention of the article
+    # for every sentence was quadratic (minutes for a 100,000-word article).
+    in_sentence: dict[int, list[Found]] = {}
+    for f in ctx.m.entities:
+        in_sentence.setdefault(doc[f.start].sent.start, []).append(f)
     for sent in doc.sents:
         if counts.get(sent.start, 0) == 0:
             continue
@@ -95,11 +100,11 @@ def find_relations(
                 rules = rules + table.get(tok.lower_, ())
             for rule in dict.fromkeys(rules):
                 rule(tok, ctx)
-        for f in ctx.m.entities:
-            if sent.start <= f.start < sent.end:
-                for mention_rule in _MENTION_RULES:
-                    mention_rule(f, ctx)
-        gazetteer_contained(sent, ctx)
+        found = in_sentence.get(sent.start, [])
+        for f in found:
+            for mention_rule in _MENTION_RULES:
+                mention_rule(f, ctx)
+        gazetteer_contained(sent, ctx, found)
     if introduced is not None:
         introduced.extend(ctx.introduced)
     return dedupe(ctx.out)

@@ -284,9 +284,13 @@ def contained(f: Found, ctx: Ctx) -> None:
             )
 
 
-def gazetteer_contained(sent: Span, ctx: Ctx) -> None:
-    """A city and the one country the gazetteer puts it in, in one sentence (once per article)."""
-    found = [f for f in ctx.m.entities if sent.start <= f.start < sent.end]
+def gazetteer_contained(sent: Span, ctx: Ctx, found: list[Found] | None = None) -> None:
+    """A city and the one country the gazetteer puts it in, in one sentence (once per article).
+
+    ``found``: the sentence's mentions, if the caller has them.
+    """
+    if found is None:
+        found = [f for f in ctx.m.entities if sent.start <= f.start < sent.end]
     countries = {}
     for f in found:
         if f.cls == COUNTRY:
