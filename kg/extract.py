@@ -5,6 +5,7 @@ from __future__ import annotations
 import multiprocessing
 import re
 import signal
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from spacy.tokens import Doc
@@ -60,6 +61,7 @@ def title_relations(doc: Doc, entities: list[Found]) -> Iterator[tuple[Relation,
     official is also its member; a founder founded it. A past title
     ("former", "the late") gives kg:Past statements, never current facts.
     """
+    about = article_org(entities)
     for fact in find_titles(doc, entities, gazetteer()):
         person = fact.person
         name = person.name
@@ -68,6 +70,18 @@ def title_relations(doc: Doc, entities: list[Found]) -> Iterator[tuple[Relation,
         modality = Modality.PAST if fact.past else Modality.ASSERTED
         if fact.past:
             conf -= 0.05
+        org_conf = conf
+        if (
+            fact.org is None
+            and about is not None
+            and fact.kind == LEADER
+            and not leads_place(fact.title)
+            and not _named_before(doc, fact.title_start)
+        ):
+            # "Chairman John Wardle said": in an article about one firm or club, the
+            # firm's own chairman (less sure than a title that names it).
+            fact = replace(fact, org=about)
+            org_conf = ARTICLE_ORG_CONFIDENCE
         yield (
             Relation(
                 name,
@@ -86,8 +100,7 @@ def title_relations(doc: Doc, entities: list[Found]) -> Iterator[tuple[Relation,
         if org is None:
             continue
         introduced = org if org.rule in ("demonym", "party") else None
-        if org.rule == "demonym":
-            conf -= 0.05
+        conf = org_conf - 0.05 if org.rule == "demonym" else org_conf
         for predicate, subject, obj in _title_facts(fact.kind, person, org, fact.title):
             home = predicate == "schema:homeLocation"
             yield (
@@ -104,6 +117,43 @@ def title_relations(doc: Doc, entities: list[Found]) -> Iterator[tuple[Relation,
                 ),
                 introduced,
             )
+
+
+#: Confidence of an office read as the article's own organisation's (no name given).
+ARTICLE_ORG_CONFIDENCE = 0.6
+
+
+def _named_before(doc: Doc, i: int) -> bool:
+    """Whether a name or a possessive stands right before a title ("Menatep Group's
+    managing director"): then the office is someone else's than the article's firm."""
+    if i == 0 or i == doc[i].sent.start:
+        return False
+    prev = doc[i - 1]
+    return (
+        prev.tag_ in ("NNP", "NNPS", "POS", "PRP$")
+        or bool(prev.ent_type_)
+        or prev.text
+        in (
+            "'s",
+            "’s",
+            "'",
+        )
+    )
+
+
+def article_org(entities: list[Found]) -> Found | None:
+    """The organisation an article is about: named at least three times and at least
+    twice as often as any other (news outlets aside); None when there is none."""
+    counts: dict[str, int] = {}
+    first: dict[str, Found] = {}
+    for f in entities:
+        if f.cls == ORGANIZATION and "outlet" not in f.rule:
+            counts[f.name] = counts.get(f.name, 0) + 1
+            first.setdefault(f.name, f)
+    ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+    if not ranked or ranked[0][1] < 3 or len(ranked) > 1 and ranked[0][1] < 2 * ranked[1][1]:
+        return None
+    return first[ranked[0][0]]
 
 
 def _title_facts(

@@ -102,3 +102,19 @@ def test_field_adjectives_stay_in_the_title_judging_ones_do_not(facts):
 def test_a_field_after_of_is_a_whole_word(facts):
     got = facts("Ann Lake, a former director of drug-free sport for the agency, spoke.")
     assert not any(o == "director of drug" for _, _, o, _ in got)
+
+
+def test_an_unnamed_office_in_an_article_about_one_firm_is_that_firm_s(facts):
+    text = (
+        "Tallis Motors made record profits. Tallis Motors sold more trucks. "
+        "Analysts praised Tallis Motors. Chairman Ian Dobbs said 2004 was a great year."
+    )
+    assert ("Ian Dobbs", "kg:leaderOf", "Tallis Motors", "Asserted") in facts(text)
+
+
+def test_an_office_after_another_firm_s_name_is_not_the_article_firm_s(facts):
+    text = (
+        "Tallis Motors made record profits. Tallis Motors sold more trucks. "
+        "Analysts praised Tallis Motors. Orbis Group's managing director Ian Dobbs disagreed."
+    )
+    assert ("Ian Dobbs", "kg:leaderOf", "Tallis Motors", "Asserted") not in facts(text)
