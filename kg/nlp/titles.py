@@ -295,8 +295,18 @@ def _title_before(
             j -= 1
     if j >= sent_start:
         org = _org_target(by_token.get(j), doc, gaz, j)
-        # "its UK chief executive": the office belongs to another organisation.
-        if org is not None and org.start > sent_start and doc[org.start - 1].tag_ == "PRP$":
+        # "its UK chief executive": the office belongs to another organisation;
+        # "Trade and Industry Secretary": a word of the title, not an organisation.
+        if (
+            org is not None
+            and org.start > sent_start
+            and (
+                doc[org.start - 1].tag_ == "PRP$"
+                or doc[org.start - 1].lower_ in ("and", "&")
+                and doc[start].is_title
+                and org.end - org.start == 1
+            )
+        ):
             org = None
     if org is not None and org.cls in (COUNTRY, PLACE) and kind != WORKS and not leads_place(title):
         org = None

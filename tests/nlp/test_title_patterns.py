@@ -118,3 +118,8 @@ def test_an_office_after_another_firm_s_name_is_not_the_article_firm_s(facts):
         "Analysts praised Tallis Motors. Orbis Group's managing director Ian Dobbs disagreed."
     )
     assert ("Ian Dobbs", "kg:leaderOf", "Tallis Motors", "Asserted") not in facts(text)
+
+
+def test_a_department_named_in_a_formal_title_is_no_employer(facts):
+    got = facts("The plan was announced by the Trade and Industry Secretary Ann Lowe.")
+    assert not any(p == "schema:worksFor" for _, p, _, _ in got)
