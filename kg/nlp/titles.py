@@ -305,6 +305,9 @@ def _title_before(
                 or doc[org.start - 1].lower_ in ("and", "&")
                 and doc[start].is_title
                 and org.end - org.start == 1
+                and org.start >= 2
+                and doc[org.start - 2].is_title
+                and getattr(by_token.get(org.start - 2), "cls", None) != PERSON
             )
         ):
             org = None

@@ -123,3 +123,8 @@ def test_an_office_after_another_firm_s_name_is_not_the_article_firm_s(facts):
 def test_a_department_named_in_a_formal_title_is_no_employer(facts):
     got = facts("The plan was announced by the Trade and Industry Secretary Ann Lowe.")
     assert not any(p == "schema:worksFor" for _, p, _, _ in got)
+
+
+def test_a_leader_after_and_a_person_keeps_his_organisation(facts):
+    got = facts("It was raised by Prime Minister Ana Ruiz and NATO Secretary General Jon Berg.")
+    assert ("Jon Berg", "kg:leaderOf", "NATO", "Asserted") in got
