@@ -98,7 +98,12 @@ def _finish(result: RunResult, settings: Settings) -> Extracted:
             f"the graph does not conform to the shapes ({built.report.violations} violations)"
             f":\n{built.report.text}"
         )
-    return Extracted(built.graphs, list(result.articles), built.statements, result.failures)
+    # An article whose own graph does not conform is left out, and listed as a failure.
+    failures = list(result.failures) + [
+        InputError(identifier, f"its graph does not conform to the shapes:\n{outcome.text}")
+        for identifier, outcome in built.rejected
+    ]
+    return Extracted(built.graphs, list(result.articles), built.statements, failures)
 
 
 def extract_files(

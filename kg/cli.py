@@ -236,6 +236,23 @@ def check_output(
             sys.exit(EXIT_USAGE)
 
 
+def _quarantined(built: Any, report: str | None, what: str) -> None:
+    """Name each article whose graph did not conform (it was left out; the others went
+    on), with the SHACL reports on stderr or in --report; exit 3 if nothing is left."""
+    if not built.rejected:
+        return
+    for identifier, outcome in built.rejected:
+        click.echo(
+            f"Error: {printable(identifier)}: its graph does not conform to the shapes "
+            f"({outcome.violations} violations); not {what}",
+            err=True,
+        )
+    _emit_report("\n".join(outcome.text for _, outcome in built.rejected), report)
+    if not built.articles:
+        click.echo(f"Error: no article's graph conforms to the shapes; nothing {what}", err=True)
+        sys.exit(EXIT_NONCONFORMING)
+
+
 def _reject(outcome: ValidationReport, report: str | None, what: str) -> None:
     """Report a non-conforming graph and exit 3."""
     _emit_report(outcome.text, report)
@@ -352,10 +369,11 @@ def extract(
     # Only what the output needs is kept: the set of triples, or the quads.
     lines: QuadLines | TripleLines = QuadLines() if fmt in ("nquads", "trig") else TripleLines()
     built = build_graphs(result, check=settings.validate, sink=lines.add)
+    _quarantined(built, report, "written")
     if built.report is not None:
         if not built.report.conforms:
             _reject(built.report, report, "written")
-        if report:
+        if report and not built.rejected:
             _emit_report(built.report.text, report)
     if isinstance(lines, QuadLines):
         data = lines.nquads()
@@ -371,11 +389,11 @@ def extract(
     if not quiet:
         click.echo(
             f"kg: {built.articles} articles, {built.statements} statements, "
-            f"{len(result.failures)} failed inputs, "
+            f"{len(result.failures) + len(built.rejected)} failed inputs, "
             f"{time.perf_counter() - started:.1f} s",
             err=True,
         )
-    sys.exit(EXIT_INPUTS_FAILED if result.failures else EXIT_OK)
+    sys.exit(EXIT_INPUTS_FAILED if result.failures or built.rejected else EXIT_OK)
 
 
 # --------------------------------------------------------------------------- store commands
@@ -775,18 +793,20 @@ def ingest(
             force=force,
         )
     result = outcome.run
+    _quarantined(outcome.built, report, "loaded")
     if outcome.report is not None and not outcome.report.conforms:
         _reject(outcome.report, report, "loaded")
+    failed = len(result.failures) + len(outcome.built.rejected)
     if not quiet:
         click.echo(
             f"kg: {len(outcome.built.graphs)} articles loaded, {outcome.skipped} unchanged, "
-            f"{outcome.built.statements} statements, {len(result.failures)} failed inputs, "
+            f"{outcome.built.statements} statements, {failed} failed inputs, "
             f"{time.perf_counter() - started:.1f} s"
             + (f"; {outcome.replaced} edited articles replaced" if outcome.replaced else "")
             + (f"; {outcome.rewritten} other graphs updated" if outcome.rewritten else ""),
             err=True,
         )
-    sys.exit(EXIT_INPUTS_FAILED if result.failures else EXIT_OK)
+    sys.exit(EXIT_INPUTS_FAILED if failed else EXIT_OK)
 
 
 @cli.command(epilog=EXIT_CODES_HELP)
@@ -965,6 +985,7 @@ def report(
         settings = Settings(base=base, model=model, validate=True, jobs=jobs)
         result = run_pipeline(list(inputs), settings, on_error=_report_failure)
         built = build_graphs(result, check=True)
+        _quarantined(built, None, "in the report")
         if built.report is not None and not built.report.conforms:
             _reject(built.report, None, "written")
         from rdflib import Graph

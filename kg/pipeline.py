@@ -54,8 +54,11 @@ class Built:
     graphs: dict[str, bytes] = field(default_factory=dict)
     articles: int = 0
     statements: int = 0
-    #: the SHACL outcome over every batch (None when validation was off)
+    #: the SHACL outcome over the graphs kept (None when validation was off)
     report: ValidationReport | None = None
+    #: articles whose graph does not conform: (identifier, its SHACL report);
+    #: their graphs are in neither ``graphs`` nor the sink
+    rejected: list[tuple[str, ValidationReport]] = field(default_factory=list)
 
 
 #: Articles validated together. pySHACL's cost per article falls as graphs
@@ -79,27 +82,52 @@ def build(
     Validating batches of whole article graphs is the same as validating
     their merge: every shape is about one node and the triples around it,
     and each article's graph carries the type and label of every entity it
-    names (one label per entity in a run).
+    names (one label per entity in a run). A batch that does not conform is
+    validated article by article: an article whose graph does not conform is
+    quarantined (:attr:`Built.rejected`, never kept) and the others go on.
     """
     out = Built()
     if result.builder is None:
         return out
+    builder = result.builder
     keep = sink if sink is not None else out.graphs.__setitem__
     reports: list[ValidationReport] = []
     for start in range(0, len(result.extractions), batch):
-        merged = new_graph() if check else None
-        for ex in result.extractions[start : start + batch]:
-            graph = result.builder.article_graph(ex)
-            keep(str(result.builder.article_node(ex.article)), to_ntriples(graph))
+        part = [(ex, builder.article_graph(ex)) for ex in result.extractions[start : start + batch]]
+        if check:
+            merged = new_graph()
+            for _, graph in part:
+                merged += graph
+            report = validate(merged)
+            if not report.conforms:
+                part = _quarantine(part, out, reports)
+            else:
+                reports.append(report)
+        for ex, graph in part:
+            keep(str(builder.article_node(ex.article)), to_ntriples(graph))
             out.articles += 1
             out.statements += sum(1 for _ in graph.subjects(RDF.type, KG.Statement))
-            if merged is not None:
-                merged += graph
-        if merged is not None:
-            reports.append(validate(merged))
     if check:
         out.report = combine(reports)
     return out
+
+
+def _quarantine(
+    part: list[tuple[Extraction, Graph]], out: Built, reports: list[ValidationReport]
+) -> list[tuple[Extraction, Graph]]:
+    """The articles of a failed batch whose own graphs conform; the others are rejected."""
+    good = []
+    for ex, graph in part:
+        alone = new_graph()
+        alone += graph
+        report = validate(alone)
+        if report.conforms:
+            good.append((ex, graph))
+            reports.append(report)
+        else:
+            logger.warning("%s: graph does not conform; quarantined", ex.article.identifier)
+            out.rejected.append((ex.article.identifier, report))
+    return good
 
 
 def combine(reports: Sequence[ValidationReport]) -> ValidationReport:

@@ -51,13 +51,23 @@ def test_batches_give_the_same_graphs_as_one_batch():
     assert small.report is not None and small.report.conforms
 
 
-def test_a_violation_in_a_later_batch_fails_the_run():
+def test_a_non_conforming_article_is_quarantined_and_the_others_go_on():
     exs = [_extraction(i) for i in range(5)] + [_extraction(5, confidence=1.5)]
     built = build(_run(exs), batch=2)
-    assert built.report is not None
-    assert not built.report.conforms
-    assert built.report.violations == 1
-    assert "confidence" in built.report.text
+    assert [identifier for identifier, _ in built.rejected] == ["a5.txt"]
+    (_, report) = built.rejected[0]
+    assert not report.conforms and report.violations == 1
+    assert "confidence" in report.text
+    assert list(built.graphs) == [article_iri(BASE, f"a{i}.txt") for i in range(5)]
+    assert built.articles == 5
+    assert built.report is not None and built.report.conforms
+
+
+def test_quarantine_in_the_middle_of_a_batch_keeps_order_and_neighbours():
+    exs = [_extraction(0), _extraction(1, confidence=-0.2), _extraction(2)]
+    built = build(_run(exs), batch=100)
+    assert [identifier for identifier, _ in built.rejected] == ["a1.txt"]
+    assert list(built.graphs) == [article_iri(BASE, "a0.txt"), article_iri(BASE, "a2.txt")]
 
 
 def test_no_validation_no_report():
