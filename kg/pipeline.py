@@ -125,7 +125,7 @@ def _quarantine(
             good.append((ex, graph))
             reports.append(report)
         else:
-            logger.warning("%s: graph does not conform; quarantined", ex.article.identifier)
+            logger.info("%s: graph does not conform; quarantined", ex.article.identifier)
             out.rejected.append((ex.article.identifier, report))
     return good
 
