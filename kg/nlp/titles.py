@@ -410,6 +410,18 @@ def _title_after(
             i = org.end
         else:
             return None
+    if i < sent.end and doc[i].lower_ == "and" and org is not None:
+        # "X, Microsoft chairman and chief software architect,": a second title of the
+        # same organisation; the first one is read.
+        k = i + 1
+        while (
+            k < sent.end
+            and k - i <= _MAX_WORDS
+            and (is_title_modifier(doc[k]) or _is_title_token(doc[k]))
+        ):
+            k += 1
+        if k > i + 1 and match_title([t.text for t in doc[i + 1 : k]]) is not None:
+            i = k
     if i < sent.end and not _ends_apposition(doc[i]):
         return None
     return TitleFact(person, title, kind, org, appositive=True, title_start=start, past=past)

@@ -128,3 +128,10 @@ def test_a_department_named_in_a_formal_title_is_no_employer(facts):
 def test_a_leader_after_and_a_person_keeps_his_organisation(facts):
     got = facts("It was raised by Prime Minister Ana Ruiz and NATO Secretary General Jon Berg.")
     assert ("Jon Berg", "kg:leaderOf", "NATO", "Asserted") in got
+
+
+def test_two_titles_of_one_firm_after_a_name(facts):
+    got = facts(
+        "It was made by Ada Moss, Quorlix chairman and chief software architect, on Monday."
+    )
+    assert ("Ada Moss", "kg:leaderOf", "Quorlix", "Asserted") in got
