@@ -234,3 +234,8 @@ def test_signing_for_a_team_is_joining_it(run):
 def test_an_event_named_after_a_small_town_or_a_man_is_not_placed_there(run):
     got = _facts(run("Spain won the Davis Cup for the second time in Seville."))
     assert not any(p == "schema:location" and o == "Davis" for _, p, o, _ in got)
+
+
+def test_an_event_held_somewhere_is_there(run):
+    got = _facts(run("Delegates left the Nordic Energy Summit held in Bergen on Monday."))
+    assert ("Nordic Energy Summit", "schema:location", "Bergen", "Asserted") in got

@@ -42,6 +42,11 @@ def event_location(f: Found, ctx: Ctx) -> None:
     )
     _dates(ctx, event, root, root, local=True)
     _year_before(ctx, f, event)
+    for held in kids(root, "acl"):
+        # "the conference currently being held in San Francisco"
+        if lemma_of(held) in rule_words("event_location", "verbs") and lemma_of(held) != "take":
+            places = [a for o in pobjs(held, preps) for a in places_at(ctx, o)]
+            ctx.emit("event_location:held", "schema:location", [event], places, held, local=True)
     verb = root.head
     if (
         root.dep_ in SUBJ
