@@ -46,9 +46,10 @@ def clubs_and_firms(found: list[Found], doc: Doc, gaz: Gazetteer) -> list[Found]
 
     A place (or a "person": NER's guess) right before a title only a team or
     a firm gives, and a person's name ("Manchester City striker X", "Acme
-    Freight chief executive Y") is a club or a company, as is a name ending
-    in a club word that is no known place ("Bolton Wanderers"). One sense
-    per article: every mention of that name becomes the organisation.
+    Freight chief executive Y", "Liverpool striker Z": a one-word name only
+    when it is a city, not a nation) is a club or a company, as is a name
+    ending in a club word that is no known place ("Bolton Wanderers"). One
+    sense per article: every mention of that name becomes the organisation.
     """
     roles = word_set("titles", "club_roles")
     kinds = word_set("relations", "org_location", "kinds")
@@ -58,8 +59,8 @@ def clubs_and_firms(found: list[Found], doc: Doc, gaz: Gazetteer) -> list[Found]
     }
     names: set[str] = set()
     for f in found:
-        if f.cls not in suffixes or f.end - f.start < 2:
-            continue  # one word ("England striker") may be a national side or a town
+        if f.cls not in suffixes:
+            continue
         last = doc[f.end - 1]
         nxt = f.end + 1 if f.end < len(doc) and doc[f.end].text in ("'s", "’s") else f.end
         role = any(
@@ -68,9 +69,16 @@ def clubs_and_firms(found: list[Found], doc: Doc, gaz: Gazetteer) -> list[Found]
             and " ".join(t.lower_ for t in doc[nxt : g.start]).replace(" - ", "-") in roles
             for g in found
         )
-        known = bool(gaz.countries_of_city(f.name)) or gaz.country(f.name) is not None
+        city = bool(gaz.countries_of_city(f.name))
+        if f.end - f.start == 1:
+            # One word: a city before a club's role is its club ("Liverpool striker X");
+            # anything else ("England striker X") may be a national side, and stays.
+            if role and city and f.cls == PLACE and gaz.country(f.name) is None:
+                names.add(f.name)
+            continue
+        known = city or gaz.country(f.name) is not None
         # "the Mecca Bingo chain": a name no gazetteer knows, before a kind of business.
-        kind = nxt < len(doc) and doc[nxt].is_lower and doc[nxt].lemma_ in kinds
+        kind = f.cls == PLACE and nxt < len(doc) and doc[nxt].is_lower and doc[nxt].lemma_ in kinds
         if not known and (role or kind or last.lower_ in suffixes[f.cls]):
             names.add(f.name)
     if not names:

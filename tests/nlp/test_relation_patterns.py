@@ -239,3 +239,10 @@ def test_an_event_named_after_a_small_town_or_a_man_is_not_placed_there(run):
 def test_an_event_held_somewhere_is_there(run):
     got = _facts(run("Delegates left the Nordic Energy Summit held in Bergen on Monday."))
     assert ("Nordic Energy Summit", "schema:location", "Bergen", "Asserted") in got
+
+
+def test_a_city_before_a_player_is_its_club_a_nation_is_not(run):
+    ex = run("Liverpool striker Tom Hale scored twice. He joined Liverpool in 2003.")
+    assert {(m.text, m.cls) for m in ex.mentions} >= {("Liverpool", "Organization")}
+    ex = run("England striker Tom Hale scored twice in Paris.")
+    assert ("England", "Organization") not in {(m.text, m.cls) for m in ex.mentions}
