@@ -11,8 +11,8 @@ import re
 from collections.abc import Mapping
 
 from kg.errors import QueryError
+from kg.prefixes import PREFIXES
 from kg.query import CURIE, VARNAME, XSD, Term
-from kg.vocab import PREFIXES
 
 __all__ = ["bind_params", "parse_param", "parse_value", "values_clause"]
 

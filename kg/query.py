@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from kg.errors import QueryError
-from kg.vocab import PREFIXES
+from kg.prefixes import PREFIXES
 
 __all__ = [
     "RESULT_FORMATS",

@@ -5,7 +5,10 @@ from __future__ import annotations
 from typing import Final
 
 from rdflib import Graph, Namespace, URIRef
-from rdflib.namespace import OWL, PROV, RDF, RDFS, SH, SKOS, XSD, DefinedNamespace
+from rdflib.namespace import DefinedNamespace
+
+from kg.prefixes import KG_NS
+from kg.prefixes import PREFIXES as _PREFIXES
 
 __all__ = [
     "CLASS_IRIS",
@@ -28,7 +31,7 @@ class KG(DefinedNamespace):
     """
 
     _fail = True
-    _NS = Namespace("https://w3id.org/kg-populator/ontology#")
+    _NS = Namespace(KG_NS)
 
     # owl:Class
     Agreement: URIRef  # A treaty, partnership programme, accord or deal.
@@ -67,18 +70,8 @@ class KG(DefinedNamespace):
 # like the other namespaces: SCHEMA.Person, SCHEMA["jobTitle"], iri.startswith(SCHEMA).
 SCHEMA: Final = Namespace("https://schema.org/")
 
-# The prefixes of CONTRACT.md, in the order they are bound.
-PREFIXES: Final[dict[str, str]] = {
-    "kg": str(KG),
-    "schema": str(SCHEMA),
-    "skos": str(SKOS),
-    "prov": str(PROV),
-    "rdf": str(RDF),
-    "rdfs": str(RDFS),
-    "xsd": str(XSD),
-    "owl": str(OWL),
-    "sh": str(SH),
-}
+# The prefixes of CONTRACT.md (kg.prefixes: plain strings, no rdflib).
+PREFIXES: Final[dict[str, str]] = dict(_PREFIXES)
 
 # Contract classes by the short names used in kg.records.
 CLASS_IRIS: Final[dict[str, URIRef]] = {

@@ -40,15 +40,43 @@ Modules: :mod:`~kg.store.split` (files → graphs per article),
 from __future__ import annotations
 
 import os
+from importlib import import_module
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from kg.errors import StoreError
 from kg.settings import default_store
-from kg.store.base import EXPORT_FORMATS, ONTOLOGY_GRAPH, PartialLoadError, Store, StoreStats
-from kg.store.embedded import EmbeddedStore
-from kg.store.remote import DEFAULT_TIMEOUT, RemoteStore
-from kg.store.sparql import check_query
-from kg.store.split import LOAD_FORMATS, STDIN_GRAPH, graphs_from_file, split_by_article
+
+if TYPE_CHECKING:
+    from kg.store.base import Store
+
+#: Seconds a remote store waits (kg.store.remote's default, named here so that
+#: importing this package loads no HTTP code).
+DEFAULT_TIMEOUT = 30.0
+
+# Names this package offers, loaded when first used: the child process that runs
+# an embedded query (kg.store.worker) imports this package and needs none of them.
+_LAZY = {
+    "EXPORT_FORMATS": "kg.store.base",
+    "ONTOLOGY_GRAPH": "kg.store.base",
+    "PartialLoadError": "kg.store.base",
+    "Store": "kg.store.base",
+    "StoreStats": "kg.store.base",
+    "EmbeddedStore": "kg.store.embedded",
+    "RemoteStore": "kg.store.remote",
+    "check_query": "kg.store.sparql",
+    "LOAD_FORMATS": "kg.store.split",
+    "STDIN_GRAPH": "kg.store.split",
+    "graphs_from_file": "kg.store.split",
+    "split_by_article": "kg.store.split",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        return getattr(import_module(_LAZY[name]), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
     "DEFAULT_TIMEOUT",
@@ -95,6 +123,8 @@ def open_store(
     if endpoint:
         if store_dir is not None:
             raise StoreError("give a store folder or an endpoint, not both")
+        from kg.store.remote import RemoteStore
+
         return RemoteStore(
             endpoint,
             graph_store=graph_store,
@@ -102,5 +132,7 @@ def open_store(
             user=user if user is not None else os.environ.get("KG_ENDPOINT_USER"),
             password=password if password is not None else os.environ.get("KG_ENDPOINT_PASSWORD"),
         )
+    from kg.store.embedded import EmbeddedStore
+
     path = Path(store_dir) if store_dir is not None else default_store()
     return EmbeddedStore(path, read_only=read_only)

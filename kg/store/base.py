@@ -13,10 +13,10 @@ from typing import BinaryIO
 import pyoxigraph as ox
 
 from kg.errors import StoreError
+from kg.prefixes import PREFIXES
 from kg.query import QueryResult, Term, compact, render_result
 from kg.store.sparql import check_query
 from kg.store.split import graphs_from_file
-from kg.vocab import PREFIXES
 
 __all__ = ["EXPORT_FORMATS", "ONTOLOGY_GRAPH", "PartialLoadError", "Store", "StoreStats"]
 

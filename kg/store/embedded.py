@@ -30,12 +30,12 @@ from typing import BinaryIO, TypeVar
 import pyoxigraph as ox
 
 from kg.errors import InputError, StoreError
+from kg.prefixes import PREFIXES
 from kg.query import QueryResult, Term
 from kg.store.base import Store
 from kg.store.sparql import from_ox, one_line, to_ox, turtle
 from kg.store.split import LOAD_FORMATS, file_format, too_large_term
 from kg.store.stream import write_bindings, write_boolean
-from kg.vocab import PREFIXES
 
 __all__ = ["EmbeddedStore"]
 

@@ -24,15 +24,15 @@ from collections.abc import Mapping
 import pyoxigraph as ox
 
 from kg.errors import StoreError
+from kg.prefixes import PREFIXES
 from kg.query import QueryResult, Term, values_clause
 from kg.store.base import PartialLoadError, Store
 from kg.store.http import Http, safe_url, split_credentials
 from kg.store.sparql import one_line, to_ox, turtle
-from kg.vocab import PREFIXES
 
 __all__ = ["DEFAULT_TIMEOUT", "RemoteStore"]
 
-DEFAULT_TIMEOUT = 30.0
+DEFAULT_TIMEOUT = 30.0  # kg.store.DEFAULT_TIMEOUT too
 _ALL_QUADS = "SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } }"
 
 

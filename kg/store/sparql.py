@@ -9,8 +9,8 @@ from functools import cache
 import pyoxigraph as ox
 
 from kg.errors import QueryError, printable
+from kg.prefixes import PREFIXES
 from kg.query import XSD_STRING, Term
-from kg.vocab import PREFIXES
 
 __all__ = ["check_query", "clip", "from_ox", "one_line", "printable", "to_ox", "turtle"]
 

@@ -5,14 +5,16 @@ from __future__ import annotations
 import sys
 from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
-from rdflib import Graph
-from rdflib.namespace import PROV, RDF, RDFS, SKOS
+
+if TYPE_CHECKING:
+    from rdflib import Graph
 
 from kg.errors import InputError
+from kg.prefixes import KG_NS, PROV_NS, RDF_NS, RDFS_NS, SCHEMA_NS, SKOS_NS
 from kg.store.sparql import one_line
-from kg.vocab import KG, SCHEMA
 
 __all__ = [
     "LOAD_FORMATS",
@@ -41,15 +43,16 @@ _SUFFIXES = {
 # Terms in N-Triples syntax: the splitter works on these strings, which is
 # fast, hashable and round-trips blank nodes and literals exactly.
 Triple = tuple[str, str, str]
-_TYPE, _LABEL, _ALT = f"<{RDF.type}>", f"<{RDFS.label}>", f"<{SKOS.altLabel}>"
-_NEWS_ARTICLE, _STATEMENT = f"<{SCHEMA.NewsArticle}>", f"<{KG.Statement}>"
+# (plain strings: the query path imports this module and should not load rdflib)
+_TYPE, _LABEL, _ALT = f"<{RDF_NS}type>", f"<{RDFS_NS}label>", f"<{SKOS_NS}altLabel>"
+_NEWS_ARTICLE, _STATEMENT = f"<{SCHEMA_NS}NewsArticle>", f"<{KG_NS}Statement>"
 _DERIVED, _MODALITY, _SOURCE = (
-    f"<{PROV.wasDerivedFrom}>",
-    f"<{KG.modality}>",
-    f"<{KG.attributedTo}>",
+    f"<{PROV_NS}wasDerivedFrom>",
+    f"<{KG_NS}modality>",
+    f"<{KG_NS}attributedTo>",
 )
-_SUBJECT, _PREDICATE, _OBJECT = f"<{RDF.subject}>", f"<{RDF.predicate}>", f"<{RDF.object}>"
-_PLAIN = frozenset({f"<{KG.Asserted}>", f"<{KG.Reported}>"})
+_SUBJECT, _PREDICATE, _OBJECT = f"<{RDF_NS}subject>", f"<{RDF_NS}predicate>", f"<{RDF_NS}object>"
+_PLAIN = frozenset({f"<{KG_NS}Asserted>", f"<{KG_NS}Reported>"})
 _DESCRIBE = frozenset({_TYPE, _LABEL, _ALT})
 
 
@@ -130,6 +133,12 @@ def ntriples_of(data: bytes, fmt: str, base: str | None = None) -> bytes:
     return ox.serialize((q.triple for q in quads), format=ox.RdfFormat.N_TRIPLES) or b""
 
 
+def _graph() -> Graph:
+    from rdflib import Graph
+
+    return Graph(bind_namespaces="none")
+
+
 def split_by_article(graph: Graph) -> dict[str, Graph]:
     """The triples of each schema:NewsArticle, keyed by the article's IRI.
 
@@ -144,10 +153,7 @@ def split_by_article(graph: Graph) -> dict[str, Graph]:
     """
     data = graph.serialize(format="nt", encoding="utf-8")
     parts = _split(_strings(q.triple for q in ox.parse(data, format=ox.RdfFormat.N_TRIPLES)))
-    return {
-        iri: Graph(bind_namespaces="none").parse(data=_nt(part), format="nt")
-        for iri, part in parts.items()
-    }
+    return {iri: _graph().parse(data=_nt(part), format="nt") for iri, part in parts.items()}
 
 
 def _read_input(path: Path) -> bytes:
