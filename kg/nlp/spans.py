@@ -20,6 +20,17 @@ def outlet_spans(doc: Doc) -> Iterator[Span]:
         according = (
             tok.dep_ == "pobj" and tok.head.lower_ == "to" and tok.head.head.lower_ == "according"
         )
+        # "X told BBC Radio 4's Today programme": a programme or paper someone spoke to.
+        told = (
+            tok.dep_ in ("dobj", "dative")
+            and tok.head.lemma_ in word_set("entities", "outlets", "told_verbs")
+            and tok.lower_ in word_set("entities", "outlets", "told_nouns")
+        )
+        if told:
+            owner = _possessive_name(doc, tok)
+            if owner is not None:
+                yield owner
+            continue
         if not (reports or according):
             continue
         head = tok
@@ -31,6 +42,21 @@ def outlet_spans(doc: Doc) -> Iterator[Span]:
             continue
         if head.tag_ == "NNP":
             yield from _proper_run(doc, head)
+
+
+def _possessive_name(doc: Doc, noun: Token) -> Span | None:
+    """The name before "'s" that owns ``noun`` across its compounds ("BBC Radio 4's Today
+    programme" → BBC Radio 4), as NER cut it, or the proper nouns there."""
+    j = noun.i - 1
+    while j > 0 and doc[j].dep_ == "compound" and doc[j].head.i == noun.i:
+        j -= 1
+    if j < 1 or doc[j].text not in ("'s", "’s") or noun.i - j > 4:
+        return None
+    owner = doc[j - 1]
+    for ent in doc.ents:
+        if ent.start <= owner.i < ent.end:
+            return doc[ent.start : owner.i + 1]
+    return next(_proper_run(doc, owner), None) if owner.tag_ == "NNP" else None
 
 
 def named_outlet_spans(doc: Doc) -> Iterator[Span]:

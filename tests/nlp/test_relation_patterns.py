@@ -246,3 +246,10 @@ def test_a_city_before_a_player_is_its_club_a_nation_is_not(run):
     assert {(m.text, m.cls) for m in ex.mentions} >= {("Liverpool", "Organization")}
     ex = run("England striker Tom Hale scored twice in Paris.")
     assert ("England", "Organization") not in {(m.text, m.cls) for m in ex.mentions}
+
+
+def test_a_programme_someone_spoke_to_is_cited(run):
+    ex = run("He told Harbour Radio 5's Morning programme that the checks were needed.")
+    assert any(m.text == "Harbour Radio 5" and m.rule == "outlet" for m in ex.mentions)
+    ex = run("He told the committee that the checks were needed.")
+    assert not any(m.rule == "outlet" for m in ex.mentions)
