@@ -253,3 +253,8 @@ def test_a_programme_someone_spoke_to_is_cited(run):
     assert any(m.text == "Harbour Radio 5" and m.rule == "outlet" for m in ex.mentions)
     ex = run("He told the committee that the checks were needed.")
     assert not any(m.rule == "outlet" for m in ex.mentions)
+
+
+def test_a_victory_in_an_event_is_taking_part_in_it(run):
+    got = _facts(run("Kara Holm's victory in the Berlin Marathon was a thriller."))
+    assert ("Berlin Marathon", "schema:attendee", "Kara Holm", "Asserted") in got

@@ -121,7 +121,7 @@ _TOKEN_RULES: tuple[tuple[RuleFn, str, tuple[str, ...]], ...] = (
     (party, "party", ("verbs", "nouns")),
     (oppose, "oppose", ("verbs", "adjectives", "nouns", "against_verbs")),
     (member, "member", ("verbs", "nouns", "member_heads", "sign_verbs")),
-    (attend, "attend", ("verbs", "words")),
+    (attend, "attend", ("verbs", "words", "result_nouns")),
     (works, "works", ("verbs", "join_verbs", "hire_verbs")),
     (leader, "leader", ("verbs",)),
     (role, "role", ("verbs", "nouns")),

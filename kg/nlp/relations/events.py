@@ -19,6 +19,7 @@ from kg.nlp.relations.parse import (
     kids,
     lemma_of,
     pobjs,
+    possessor,
     subject_child,
 )
 from kg.nlp.relations.places import places_at
@@ -211,6 +212,12 @@ def _dates(ctx: Ctx, event: Arg, head: Token, trigger: Token, *, local: bool = F
 
 def attend(tok: Token, ctx: Ctx) -> None:
     lemma = lemma_of(tok)
+    if tok.pos_ == "NOUN" and lemma in rule_words("attend", "result_nouns"):
+        owner = possessor(tok)
+        events = typed_all(ctx, pobjs(tok, ["in", "at"]), EVENT)
+        people = ctx.args(owner) if owner is not None else []
+        ctx.emit("attend:result", "schema:attendee", events, people, tok, local=True)
+        return
     if tok.pos_ != "VERB":
         return
     if lemma == "take":
