@@ -319,7 +319,7 @@ def org_variant(short: str, full: str, orgs: set[str]) -> bool:
         return True
     if b[1:] == a and b[0] in orgs:
         return True
-    if b[-1] == "party" and _plural(" ".join(b[:-1])) == short:
+    if b[-1] == "party" and plural_group(" ".join(b[:-1])) == short:
         return True
     return _shortened(a, b)
 
@@ -339,10 +339,13 @@ def _shortened(a: list[str], b: list[str]) -> bool:
     )
 
 
-def _plural(name: str) -> str:
+def plural_group(name: str) -> str:
+    """A group's name as its members are called together: "Tory" → "Tories"."""
+    if name.endswith("s"):
+        return name
     if name.endswith("y") and len(name) > 1 and name[-2] not in "aeiou":
         return name[:-1] + "ies"
-    return name if name.endswith("s") else name + "s"
+    return name + "s"
 
 
 def _merge_org_variants(names: Names, group: Groups) -> None:

@@ -147,15 +147,6 @@ def is_party_name(span: Span, gaz: Gazetteer) -> bool:
     return not any(t.lower_ in words for t in span)
 
 
-def plural_group(name: str) -> str:
-    """A party's name as its members are called together: "Tory" → "Tories"."""
-    if name.endswith("s"):
-        return name
-    if name.endswith("y") and len(name) > 1 and name[-2] not in "aeiou":
-        return name[:-1] + "ies"
-    return name + "s"
-
-
 def split_coordination(span: Span, gaz: Gazetteer) -> list[Span]:
     """ "Arsenal and Real Madrid" → two names; "Securities and Exchange Commission" stays one.
 
@@ -218,30 +209,21 @@ def find_entities(doc: Doc, gaz: Gazetteer) -> list[Found]:
             got = classify(span, ent.label_, gaz)
             if got is not None:
                 candidates.append((span, got[0], "ner:" + ent.label_))
-    for span in outlet_spans(doc):
+    rule_spans: list[tuple[Span, str, str]] = [
+        *((span, ORGANIZATION, "outlet") for span in outlet_spans(doc)),
+        *context_spans(doc, gaz),
+        *((span, ORGANIZATION, "described") for span in described_org_spans(doc)),
+        *((span, ORGANIZATION, "named-outlet") for span in named_outlet_spans(doc)),
+        *((span, EVENT, "event") for span in event_spans(doc)),
+        *((span, AGREEMENT, "agreement") for span in agreement_spans(doc)),
+    ]
+    for span, cls, rule in rule_spans:
         trimmed = _trim(span)
-        if trimmed is not None and plausible_name(trimmed):
-            candidates.append((trimmed, ORGANIZATION, "outlet"))
-    for span, cls, rule in context_spans(doc, gaz):
-        trimmed = _trim(span)
-        if trimmed is not None and plausible_name(trimmed):
-            candidates.append((trimmed, cls, rule))
-    for span in described_org_spans(doc):
-        trimmed = _trim(span)
-        if trimmed is not None and plausible_name(trimmed):
-            candidates.append((trimmed, ORGANIZATION, "described"))
-    for span in named_outlet_spans(doc):
-        trimmed = _trim(span)
-        if trimmed is not None and plausible_name(trimmed):
-            candidates.append((trimmed, ORGANIZATION, "named-outlet"))
-    for span in event_spans(doc):
-        trimmed = _trim(span)
-        if trimmed is not None and plausible_name(trimmed):
-            candidates.append((trimmed, EVENT, "event"))
-    for span in agreement_spans(doc):
-        trimmed = _trim(span)
-        if trimmed is not None and len(trimmed) > 1 and plausible_name(trimmed):
-            candidates.append((trimmed, AGREEMENT, "agreement"))
+        if trimmed is None or not plausible_name(trimmed):
+            continue
+        if cls == AGREEMENT and len(trimmed) < 2:
+            continue  # "Treaty" alone names no agreement
+        candidates.append((trimmed, cls, rule))
     found = _resolve_overlaps(candidates, gaz)
     found = national_names(clubs_and_firms(found, doc, gaz), doc, gaz)
     return one_sense_per_article(found, doc)

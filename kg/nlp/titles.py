@@ -25,9 +25,10 @@ from typing import NamedTuple
 from spacy.tokens import Doc, Token
 
 from kg.gazetteer import Gazetteer
-from kg.nlp.entities import Found, is_party_name, plural_group
+from kg.nlp.entities import Found, is_party_name
 from kg.nlp.rules import load_rules, word_set
 from kg.records import COUNTRY, ORGANIZATION, PERSON, PLACE
+from kg.resolve import plural_group
 
 LEADER, MEMBER, WORKS, FOUNDER = "leader", "member", "works", "founder"
 _KINDS = (WORKS, MEMBER, LEADER, FOUNDER)
@@ -67,7 +68,7 @@ def _titles() -> dict[str, str]:
 @functools.cache
 def _title_words() -> frozenset[str]:
     words = {w for t in _titles() for w in t.split()}
-    return frozenset(words | word_set("titles", "lesser") | word_set("titles", "past"))
+    return frozenset(words | word_set("titles", "lesser") | word_set("cues", "past", "adjectives"))
 
 
 def _norm(text: str) -> str:
@@ -116,7 +117,7 @@ def match_title(words: list[str]) -> TitleMatch | None:
         if candidate in table:
             kind = table[candidate]
             start = 0
-            while start < i and low[start] in word_set("titles", "past") | {""}:
+            while start < i and low[start] in word_set("cues", "past", "adjectives") | {""}:
                 start += 1
             if kind in (LEADER, FOUNDER) and any(
                 w in word_set("titles", "lesser") for w in low[start:i]
@@ -128,7 +129,7 @@ def match_title(words: list[str]) -> TitleMatch | None:
 
 def past_marked(words: list[str]) -> bool:
     """Whether a title's words say the post is over ("former", "ex", "late", "outgoing")."""
-    return any(_norm(w) in word_set("titles", "past") for w in words)
+    return any(_norm(w) in word_set("cues", "past", "adjectives") for w in words)
 
 
 def is_title_word(tok: Token) -> bool:
@@ -317,7 +318,7 @@ def _title_before(
 
 
 def _past_marker(tok: Token) -> bool:
-    return _norm(tok.text) in word_set("titles", "past")
+    return _norm(tok.text) in word_set("cues", "past", "adjectives")
 
 
 def _past_before(doc: Doc, i: int, sent_start: int, by_token: dict[int, Found]) -> bool:
