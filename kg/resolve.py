@@ -283,9 +283,34 @@ def _canonical_groups(
         names, group, ORGANIZATION, lambda aid, short, full, same: full.split()[0] == short
     )
     _merge_org_variants(names, group)
+    _spread_org_variants(names, group)
     for cls in _ACRONYM_CLASSES:
         _merge_acronyms(names, group, cls)
     return names, group, surfaces
+
+
+def _spread_org_variants(names: Names, group: Groups) -> None:
+    """A short name that an article binds to one longer name ("Tories" beside "Tory
+    Party", "Lib Dems" beside "Liberal Democrats") names that body in the run's other
+    articles too, when the run binds it to no other body. A lone last word ("City"
+    for "Manchester City") is left alone: other articles may mean another club."""
+    bound: dict[str, set[tuple[str, str]]] = defaultdict(set)
+    for (_, cls, key), target in group.items():
+        if cls == ORGANIZATION and target != (cls, key):
+            bound[key].add(target)
+    moved: dict[tuple[str, str], tuple[str, str]] = {}
+    for key, targets in sorted(bound.items()):
+        target = min(targets)
+        if len(targets) == 1 and not _last_word_of(key, target[1]):
+            moved[(ORGANIZATION, key)] = target
+    if moved:
+        for k, target in group.items():
+            group[k] = moved.get(target, target)
+
+
+def _last_word_of(short: str, full: str) -> bool:
+    a, b = short.split(), full.split()
+    return len(a) == 1 and len(b) >= 2 and b[-1] == a[0]
 
 
 # Words that add nothing to an organisation's name: "Manchester City Football Club"

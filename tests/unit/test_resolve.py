@@ -206,3 +206,31 @@ def test_a_forum_with_an_acronym_of_its_own_is_the_body_the_acronym_names():
     entity = res.lookup("k.txt", "Organization", "KIF")
     assert entity is not None and entity.label == "Kestrel Internet Forum"
     assert res.lookup("k.txt", "Event", "Kestrel Internet Forum") == entity
+
+
+def test_a_variant_one_article_binds_names_that_body_in_the_others():
+    res = resolve(
+        [
+            _ex("a", "", ("Tory Party", "Organization"), ("Tories", "Organization")),
+            _ex("b", "", ("Tories", "Organization")),
+            _ex("c", "", ("Manchester City", "Organization"), ("City", "Organization")),
+            _ex("d", "", ("City", "Organization")),
+        ]
+    )
+    tories = res.lookup("b", "Organization", "Tories")
+    assert tories is not None and tories.label == "Tory Party"
+    # a lone last word may be another club elsewhere
+    city = res.lookup("d", "Organization", "City")
+    assert city is not None and city.label == "City"
+
+
+def test_a_variant_bound_to_two_bodies_stays_alone_elsewhere():
+    res = resolve(
+        [
+            _ex("a", "", ("Acme Holdings Group", "Organization"), ("Acme Group", "Organization")),
+            _ex("b", "", ("Acme Insurance Group", "Organization"), ("Acme Group", "Organization")),
+            _ex("c", "", ("Acme Group", "Organization")),
+        ]
+    )
+    alone = res.lookup("c", "Organization", "Acme Group")
+    assert alone is not None and alone.label == "Acme Group"
