@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from spacy.tokens import Doc, Token
 
 from kg.gazetteer import Gazetteer
-from kg.nlp.entities import Found
+from kg.nlp.entities import Found, is_honorific
 from kg.nlp.rules import word_set
 from kg.nlp.titles import match_title
 from kg.records import COUNTRY, ORGANIZATION, PERSON, PLACE
@@ -43,11 +43,6 @@ def _desc(key: str) -> frozenset[str]:
     if key == "country_codes":
         return frozenset(w.upper() for w in word_set("relations", "descriptions", key))
     return word_set("relations", "descriptions", key)
-
-
-@functools.cache
-def _honorifics() -> frozenset[str]:
-    return frozenset(w.rstrip(".") for w in word_set("entities", "person", "honorifics"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,7 +89,7 @@ class Mentions:
             if (
                 prev is not None
                 and prev.text[:1].isupper()
-                and (prev.lower_.rstrip(".") in _honorifics() or match_title([prev.text]))
+                and (is_honorific(prev) or match_title([prev.text]))
             ):
                 continue
             name = self.doc[f.start].text
@@ -291,7 +286,7 @@ class Mentions:
         counts: dict[str, int] = {}
         latest: dict[str, Found] = {}
         for f in self._orgs[:k]:
-            if self.doc[f.start].lower_.rstrip(".") in _honorifics():
+            if is_honorific(self.doc[f.start]):
                 continue  # "Ms Hessel" taken for an organisation
             if f.end <= before and (f.name in self.sources) == sources:
                 counts[f.name] = counts.get(f.name, 0) + 1

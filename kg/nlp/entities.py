@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
 
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc, Span, Token
 
 from kg.gazetteer import Gazetteer
 from kg.nlp.found import Found
@@ -25,6 +26,16 @@ _BAD_TEXT = re.compile(r"@|://|www\.|icon|\.(com|org|net)\b", re.IGNORECASE)
 _STRIP_TOKENS = {"the", "a", "an", "'s", "’s", "'", "’"}
 _TRAILING = {"and", "or", "&", "of", "for", "in", "at"}
 _SCORE = re.compile(r"\d+-\d+")
+
+
+@functools.cache
+def _honorifics() -> frozenset[str]:
+    return frozenset(w.rstrip(".") for w in word_set("entities", "person", "honorifics"))
+
+
+def is_honorific(tok: Token) -> bool:
+    """ "Mr", "Dr.", "Sir": a word of address before a person's name."""
+    return tok.lower_.rstrip(".") in _honorifics()
 
 
 def _trim(span: Span) -> Span | None:

@@ -25,7 +25,7 @@ from typing import NamedTuple
 from spacy.tokens import Doc, Token
 
 from kg.gazetteer import Gazetteer
-from kg.nlp.entities import Found, is_party_name
+from kg.nlp.entities import Found, is_honorific, is_party_name
 from kg.nlp.rules import load_rules, word_set
 from kg.records import COUNTRY, ORGANIZATION, PERSON, PLACE
 from kg.resolve import plural_group
@@ -195,7 +195,20 @@ def _org_target(found: Found | None, doc: Doc, gaz: Gazetteer, i: int) -> Found 
         start = i
         while start > 0 and i - start < 2 and _party_word(doc[start - 1]):
             start -= 1
+        first = doc[start - 1] if start > 0 else None
+        if (
+            first is not None
+            and i - start < 2
+            and first.is_sent_start
+            and first.is_title
+            and first.tag_ in ("NNP", "JJ")
+            and first.lower_ not in word_set("titles", "rank_words")
+        ):
+            start -= 1  # "Liberal Democrat X" opening a sentence, not "Senior Tory X"
         span = doc[start : i + 1]
+        if tok.lower_ in word_set("entities", "organization", "club_suffixes"):
+            # "Manchester United manager X": a club, named as itself
+            return Found(start, i + 1, ORGANIZATION, span.text, "club") if start < i else None
         if is_party_name(span, gaz):
             return Found(start, i + 1, ORGANIZATION, plural_group(span.text), "party")
     return None
@@ -270,18 +283,22 @@ def _title_before(
     doc: Doc, person: Found, by_token: dict[int, Found], gaz: Gazetteer
 ) -> TitleFact | None:
     sent_start = doc[person.start].sent.start
-    i = person.start
+    # "CEA boss Mr Shapiro": a word of address may stand between the title and the name.
+    name_start = person.start
+    if name_start - 1 > sent_start and is_honorific(doc[name_start - 1]):
+        name_start -= 1
+    i = name_start
     while (
         i > sent_start
-        and person.start - i < _MAX_WORDS
+        and name_start - i < _MAX_WORDS
         and doc[i - 1].i not in by_token
         and "\n" not in doc[i - 1].whitespace_
-        and (is_title_modifier(doc[i - 1]) or i == person.start and _is_title_token(doc[i - 1]))
+        and (is_title_modifier(doc[i - 1]) or i == name_start and _is_title_token(doc[i - 1]))
     ):
         i -= 1
-    if i == person.start:
+    if i == name_start:
         return None
-    words = [t.text for t in doc[i : person.start]]
+    words = [t.text for t in doc[i:name_start]]
     got = match_title(words)
     if got is None:
         return None
@@ -388,19 +405,13 @@ def _title_after(
     kind, title, offset = got
     past = past or past_marked(words[:offset])
     i = end
-    # "head of policy": a head with its field after "of" (a lower-case noun, no name).
-    if (
-        i + 1 < sent.end
-        and doc[i].lower_ == "of"
-        and _norm(title).split()[-1] in word_set("titles", "field_heads")
-        and doc[i + 1].is_lower
-        and doc[i + 1].pos_ in ("NOUN", "")
-        and i + 1 not in by_token
-        and (i + 2 >= sent.end or doc[i + 2].text != "-")  # not "director of drug-free sport"
-    ):
-        title = f"{title} of {doc[i + 1].text}"
+    # "head of policy", "director of foreign exchange": a head with its field after "of"
+    # (lower-case words ending in a noun, no name).
+    field = _field_after(doc, i, sent.end, by_token) if doc[i].lower_ == "of" else 0
+    if field and _norm(title).split()[-1] in word_set("titles", "field_heads"):
+        title = f"{title} of {doc[i + 1 : i + 1 + field].text}"
         kind = WORKS if kind == LEADER else kind  # heads a field, not the organisation
-        i += 2
+        i += 1 + field
     if i < sent.end and doc[i].lower_ in {"of", "at", "for", "with"} and org is None:
         k = i + 1
         # "at Aids charity the Terrence Higgins Trust": a short description may come first.
@@ -428,6 +439,26 @@ def _title_after(
     return TitleFact(person, title, kind, org, appositive=True, title_start=start, past=past)
 
 
+def _field_after(doc: Doc, i: int, end: int, by_token: dict[int, Found]) -> int:
+    """How many words after "of" at ``i`` name a field: lower-case adjectives and nouns
+    ending in a noun ("policy", "foreign exchange"), at most three; 0 if none."""
+    n = 0
+    while (
+        i + 1 + n < end
+        and n < 3
+        and i + 1 + n not in by_token
+        and doc[i + 1 + n].is_lower
+        and doc[i + 1 + n].is_alpha
+        and doc[i + 1 + n].pos_ in ("NOUN", "ADJ", "")
+    ):
+        n += 1
+    while n and doc[i + n].pos_ == "ADJ":
+        n -= 1
+    if n and i + 1 + n < end and doc[i + 1 + n].text == "-":
+        return 0  # not "director of drug-free sport"
+    return n
+
+
 def _describes(tok: Token) -> bool:
     """A word of a short description before a name: "Aids charity the", "Jewish rights group"."""
     return tok.lower_ == "the" or (
@@ -438,7 +469,7 @@ def _describes(tok: Token) -> bool:
 def _ends_apposition(tok: Token) -> bool:
     """What may follow an appositive title: punctuation, the end of the line, a speech verb."""
     return (
-        tok.text in {",", ".", ";", ")", ":", "-", "—", "–", '"', "”"}
+        tok.text in {",", ".", ";", "(", ")", ":", "-", "—", "–", '"', "”"}
         or tok.is_space
         or tok.lemma_.lower() in word_set("titles", "speech_verbs")
     )

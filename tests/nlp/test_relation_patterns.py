@@ -258,3 +258,13 @@ def test_a_programme_someone_spoke_to_is_cited(run):
 def test_a_victory_in_an_event_is_taking_part_in_it(run):
     got = _facts(run("Kara Holm's victory in the Berlin Marathon was a thriller."))
     assert ("Berlin Marathon", "schema:attendee", "Kara Holm", "Asserted") in got
+
+
+def test_a_source_from_or_at_an_organisation_works_there(run):
+    got = _facts(run('Rhea Vance, from the Institute for Tax Studies, said: "The plan is costly."'))
+    assert ("Rhea Vance", "schema:worksFor", "Institute for Tax Studies", "Asserted") in got
+    got = _facts(run('"Prices will fall," said Tom Ashby, at Brennan Global Markets.'))
+    assert ("Tom Ashby", "schema:worksFor", "Brennan Global Markets", "Asserted") in got
+    # not a source speaking: a letter from an organisation to a person
+    got = _facts(run("The council sent Rhea Vance a letter from the Institute for Tax Studies."))
+    assert not any(p == "schema:worksFor" for _, p, _, _ in got)

@@ -135,3 +135,36 @@ def test_two_titles_of_one_firm_after_a_name(facts):
         "It was made by Ada Moss, Quorlix chairman and chief software architect, on Monday."
     )
     assert ("Ada Moss", "kg:leaderOf", "Quorlix", "Asserted") in got
+
+
+def test_a_field_of_several_words_after_of_and_an_acronym_after_the_firm(facts):
+    got = facts(
+        '"Rates will hold," said Ines Moro, director of foreign exchange at Calder Trust Bank.'
+    )
+    assert ("Ines Moro", "schema:jobTitle", "director of foreign exchange", "Asserted") in got
+    assert ("Ines Moro", "schema:worksFor", "Calder Trust Bank", "Asserted") in got
+    got = facts('"No change is right," said Owen Pike, Director General of the Halden Guild (HG).')
+    assert ("Owen Pike", "kg:leaderOf", "Halden Guild", "Asserted") in got
+
+
+def test_a_word_of_address_between_the_title_and_the_name(facts):
+    got = facts("Kestrel Airlines boss Mr Harlow thinks the case matters.")
+    assert ("Harlow", "kg:leaderOf", "Kestrel Airlines", "Asserted") in got
+    got = facts("Former Harbour Bank chairman Mr Harlow said profits rose.")
+    assert ("Harlow", "kg:leaderOf", "Harbour Bank", "Past") in got
+
+
+def test_a_party_name_opening_a_sentence_is_whole_a_rank_word_is_not_part_of_it(facts):
+    got = facts("Liberal Democrat chief executive Lord Pelham said the campaign was going well.")
+    assert ("Pelham", "kg:leaderOf", "Liberal Democrats", "Asserted") in got
+    got = facts("Senior Tory MP Alan Brisk said the campaign was going well.")
+    assert ("Alan Brisk", "schema:memberOf", "Tories", "Asserted") in got
+    assert not any("Senior" in o for _, _, o, _ in got)
+
+
+def test_a_club_tagged_as_a_group_keeps_its_name_and_a_conjunction_is_no_party_word(facts):
+    got = facts("Fans cheered as Kestrel United manager Sir Roy Dunmore arrived at the ground.")
+    assert ("Roy Dunmore", "schema:worksFor", "Kestrel United", "Asserted") in got
+    assert not any(o.endswith("Uniteds") for _, _, o, _ in got)
+    got = facts("But Tory co-chairman Alan Brisk said the plans were wrong.")
+    assert ("Alan Brisk", "schema:worksFor", "Tories", "Asserted") in got

@@ -5,7 +5,7 @@ from __future__ import annotations
 from spacy.tokens import Token
 
 from kg.nlp.coref import Arg
-from kg.nlp.entities import Found
+from kg.nlp.entities import Found, is_honorific
 from kg.nlp.relations.core import Ctx, rule_number, rule_words, typed, typed_all
 from kg.nlp.relations.parse import (
     agent,
@@ -94,9 +94,12 @@ def leader(tok: Token, ctx: Ctx) -> None:
     ctx.emit("leader:verb", "kg:leaderOf", people, orgs, tok, explicit=True)
 
 
+_AFFILIATION = ("of", "at", "from")
+
+
 def person_of(f: Found, ctx: Ctx) -> None:
-    """ "Jo Park of Acme" (works for), "Jo Park, 50, of Springfield" (lives in), "Jo Park at
-    Acme" (works for)."""
+    """ "Jo Park of Acme" (works for), "Jo Park, 50, of Springfield" (lives in), "said Jo
+    Park at Acme", "Jo Park, from Acme, said" (works for)."""
     if (
         f.cls != PERSON
         or f in ctx.m.weak
@@ -112,19 +115,29 @@ def person_of(f: Found, ctx: Ctx) -> None:
     )
     if aged:
         i += 3  # "Jo Park, 50, of …": a home town, however small
-    elif i + 1 < len(doc) and doc[i].text == "," and doc[i + 1].lower_ == "of":
+    elif i + 1 < len(doc) and doc[i].text == "," and doc[i + 1].lower_ in _AFFILIATION:
         i += 1
-    if i + 1 >= len(doc) or doc[i].lower_ not in ("of", "at") or doc[i].head.i != root.i:
+    if i + 1 >= len(doc) or doc[i].lower_ not in _AFFILIATION:
+        return
+    if doc[i].head.i != root.i and not (
+        # "said Jo Park, at Acme.": the parse may hang the phrase on the verb
+        doc[i - 1].text == ","
+        and root.dep_ == "nsubj"
+        and doc[i].head.i == root.head.i
+        and doc[i].head.i < root.i
+    ):
         return
     j = i + 2 if doc[i + 1].lower_ == "the" else i + 1
     other = ctx.m.at(j)
     if other is None or other.start != j or not ctx.m.trusted(other):
         return
     person = ctx.m.arg(f)
-    if doc[i].lower_ == "at" and not (
+    if doc[i].lower_ != "of" and not (
         root.dep_ == "nsubj" and lemma_of(root.head) in rule_words("works", "speech_verbs")
     ):
-        return  # "said Jo Park at Acme" is a source's affiliation; "joined by Jo at a school" not
+        # "said Jo Park at Acme", "Jo Park, from Acme, said": a source's affiliation;
+        # "joined by Jo at a school", "a letter to Jo from Acme" not.
+        return
     if other.cls == ORGANIZATION and not ctx.gaz.countries_of_city(other.name):
         ctx.emit(
             "works:" + doc[i].lower_,
@@ -156,7 +169,7 @@ def club_possessive(f: Found, ctx: Ctx) -> None:
     doc = ctx.doc
     start = f.start
     # "Labour's Mr Livingstone": an honorific between is fine, and vouches for a surname.
-    honorific = start > 0 and doc[start - 1].lower_.rstrip(".") in rule_words("role", "honorifics")
+    honorific = start > 0 and is_honorific(doc[start - 1])
     if honorific:
         start -= 1
     if f.cls != PERSON or start < 2 or doc[start - 1].text not in ("'s", "’s"):
