@@ -420,6 +420,9 @@ def _title_after(
         if k in by_token and by_token[k].cls != PERSON and by_token[k].start == k:
             org = by_token[k]
             i = org.end
+            place = by_token.get(i + 1)
+            if i + 1 < sent.end and doc[i].lower_ == "in" and place and place.start == i + 1:
+                i = place.end  # "economist at Swiss Re in New York"
         else:
             return None
     if i < sent.end and doc[i].lower_ == "and" and org is not None:

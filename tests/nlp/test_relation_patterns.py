@@ -268,3 +268,15 @@ def test_a_source_from_or_at_an_organisation_works_there(run):
     # not a source speaking: a letter from an organisation to a person
     got = _facts(run("The council sent Rhea Vance a letter from the Institute for Tax Studies."))
     assert not any(p == "schema:worksFor" for _, p, _, _ in got)
+
+
+def test_where_an_organisation_is_from_a_possessive_or_a_kind_noun(run):
+    got = _facts(run("Kestrel Air is India's premier private domestic carrier."))
+    assert ("Kestrel Air", "schema:location", "India", "Asserted") in got
+    got = _facts(run("The show is made for US network Brightline TV."))
+    assert ("Brightline TV", "schema:location", "United States", "Asserted") in got
+    got = _facts(run("She left London's Harbour FM this year after 17 years."))
+    assert ("Harbour FM", "schema:location", "London", "Asserted") in got
+    # a region's "own" league is a likeness, not a location
+    got = _facts(run("It is often called South America's Champions League."))
+    assert not any(p == "schema:location" for _, p, _, _ in got)

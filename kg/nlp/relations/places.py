@@ -93,9 +93,10 @@ def _country_at(ctx: Ctx, tok: Token) -> Arg | None:
 
 
 def _places_modifying(ctx: Ctx, noun: Token) -> list[Arg]:
-    """Places named in a kind noun's modifiers: "a Hong Kong construction firm"."""
+    """Places named in a kind noun's modifiers: "a Hong Kong construction firm", "India's
+    premier carrier"."""
     places = []
-    for c in kids(noun, "compound", "nmod", "amod"):
+    for c in kids(noun, "compound", "nmod", "amod", "poss"):
         arg = _country_at(ctx, c)
         if arg is None:
             arg = next((a for g in kids(c, "compound") if (a := _country_at(ctx, g))), None)
@@ -112,10 +113,18 @@ def org_described(f: Found, ctx: Ctx) -> None:
     doc = ctx.doc
     kinds = rule_words("org_location", "kinds")
     before = doc[f.start - 1] if f.start > 0 else None
-    # "India's ONGC": a country's own company (only a country, not a town's club).
+    # "India's ONGC", "London's Capital FM": a country's or a city's own organisation (not
+    # a region's: "South America's Champions League" is a likeness).
     if before is not None and before.text in ("'s", "’s") and f.start >= 2:
         owner = ctx.m.at(f.start - 2)
-        if owner is not None and owner.cls == COUNTRY and ctx.m.trusted(owner):
+        if (
+            owner is not None
+            and owner.end == f.start - 1
+            and (
+                owner.cls == COUNTRY or owner.cls == PLACE and ctx.gaz.countries_of_city(owner.name)
+            )
+            and ctx.m.trusted(owner)
+        ):
             ctx.emit(
                 "org_location:possessive",
                 "schema:location",
