@@ -172,8 +172,14 @@ def _title_facts(
         yield "schema:memberOf", person, org
     elif kind == FOUNDER and org.cls == ORGANIZATION:
         yield "schema:founder", org, person
-    if org.rule == "demonym" and not (kind == LEADER and leads_place(title)):
-        yield "schema:homeLocation", person, org  # "British designer X" comes from the UK
+    if (
+        org.rule == "demonym"
+        and not (kind == LEADER and leads_place(title))
+        or kind == MEMBER
+        and org.cls in (COUNTRY, PLACE)
+    ):
+        # "British designer X" comes from the UK, "England winger Y" from England
+        yield "schema:homeLocation", person, org
 
 
 def extract_doc(doc: Doc, article: Article) -> Extraction:

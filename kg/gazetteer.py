@@ -37,6 +37,7 @@ class Gazetteer:
     city_countries: dict[str, frozenset[str]]
     by_capital: dict[str, Country]
     city_population: dict[str, int] = field(default_factory=dict)
+    nations: frozenset[str] = frozenset()
 
     def country(self, text: str, *, allow_code: bool = False) -> Country | None:
         """The country a name (or, if allowed, an upper-case code like "US") denotes."""
@@ -48,6 +49,10 @@ class Gazetteer:
     def demonym(self, text: str) -> Country | None:
         """The country of an adjective of nationality ("Japanese" → Japan)."""
         return self.by_demonym.get(_fold(text))
+
+    def is_nation(self, name: str) -> bool:
+        """Whether a name is a country or a nation within one ("England"): a person's nation."""
+        return self.country(name) is not None or _fold(name) in self.nations
 
     def capital_of(self, city: str) -> Country | None:
         """The country whose capital a city is ("Tokyo" → Japan), for metonymy."""
@@ -125,4 +130,5 @@ def gazetteer() -> Gazetteer:
         {k: frozenset(v) for k, v in cities.items()},
         by_capital,
         population,
+        frozenset(_fold(n) for names in extra["nations"].values() for n in names),
     )

@@ -329,7 +329,14 @@ def _title_before(
             )
         ):
             org = None
-    if org is not None and org.cls in (COUNTRY, PLACE) and kind != WORKS and not leads_place(title):
+    if (
+        org is not None
+        and org.cls in (COUNTRY, PLACE)
+        and kind != WORKS
+        and not leads_place(title)
+        # "England winger X": a national side's player comes from that nation
+        and not (kind == MEMBER and gaz.is_nation(org.name))
+    ):
         org = None
     return TitleFact(person, title, kind, org, appositive=False, title_start=start, past=past)
 

@@ -280,3 +280,16 @@ def test_where_an_organisation_is_from_a_possessive_or_a_kind_noun(run):
     # a region's "own" league is a likeness, not a location
     got = _facts(run("It is often called South America's Champions League."))
     assert not any(p == "schema:location" for _, p, _, _ in got)
+
+
+def test_a_person_s_nation_before_the_name(run):
+    got = _facts(run("Defending champion Jo Marsh beat Sweden's Anna Larsson in three sets."))
+    assert ("Anna Larsson", "schema:homeLocation", "Sweden", "Asserted") in got
+    got = _facts(run("The firm is controlled by Australian billionaire Rex Harmon."))
+    assert ("Rex Harmon", "schema:homeLocation", "Australia", "Asserted") in got
+    # a title after the possessive is the country's office, not a home
+    got = _facts(run("Britain's Prime Minister Tom Verey said so."))
+    assert not any(p == "schema:homeLocation" for _, p, _, _ in got)
+    # words between that are no words for a person
+    got = _facts(run("The Spanish goalkeeper saved from Alan Quade and Jon Harlow."))
+    assert not any(p == "schema:homeLocation" for _, p, _, _ in got)

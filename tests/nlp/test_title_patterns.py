@@ -168,3 +168,11 @@ def test_a_club_tagged_as_a_group_keeps_its_name_and_a_conjunction_is_no_party_w
     assert not any(o.endswith("Uniteds") for _, _, o, _ in got)
     got = facts("But Tory co-chairman Alan Brisk said the plans were wrong.")
     assert ("Alan Brisk", "schema:worksFor", "Tories", "Asserted") in got
+
+
+def test_a_national_side_s_player_comes_from_that_nation(facts):
+    got = facts("Scotland winger Rory Dunmore has been ruled out of Saturday's match.")
+    assert ("Rory Dunmore", "schema:homeLocation", "Scotland", "Asserted") in got
+    # a coach of a national side need not come from there
+    got = facts("Wales coach Graham Hendry said the side was ready.")
+    assert not any(p == "schema:homeLocation" for _, p, _, _ in got)

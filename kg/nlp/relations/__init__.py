@@ -50,7 +50,15 @@ from kg.nlp.relations.diplomacy import agreement, oppose, partner, party
 from kg.nlp.relations.events import at_event, attend, event_location, named_place, parse_when
 from kg.nlp.relations.jobs import club_possessive, leader, person_of, role, works
 from kg.nlp.relations.orgs import founder, member, office, parent
-from kg.nlp.relations.people import from_place, home, killed, meet, speaking_in, visit
+from kg.nlp.relations.people import (
+    from_place,
+    home,
+    killed,
+    meet,
+    nationality,
+    speaking_in,
+    visit,
+)
 from kg.nlp.relations.places import (
     contained,
     gazetteer_contained,
@@ -152,6 +160,7 @@ _MENTION_RULES = (
     person_of,
     club_possessive,
     from_place,
+    nationality,
     org_appos,
     org_described,
     national_org,

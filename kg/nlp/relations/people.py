@@ -21,6 +21,7 @@ from kg.nlp.relations.parse import (
     possessor,
     subject_child,
 )
+from kg.nlp.titles import is_title_word
 from kg.records import COUNTRY, ORGANIZATION, PERSON, PLACE, Modality
 
 # --- kg:visited ----------------------------------------------------------------------------
@@ -247,6 +248,59 @@ def from_place(f: Found, ctx: Ctx) -> None:
         base=rule_number("home", "from_base"),
         local=True,
     )
+
+
+def nationality(f: Found, ctx: Ctx) -> None:
+    """ "Italy's Luca Verdecchia", "Swede Daniel Persson", "Brazilian soccer legend Pele":
+    a person's nation, before the name (homeLocation)."""
+    if f.cls != PERSON or f in ctx.m.weak or f.end - f.start < 2 or f.start < 1:
+        return
+    doc = ctx.doc
+    sent_start = doc[f.start].sent.start
+    nation: Arg | None = None
+    if doc[f.start - 1].text in ("'s", "’s") and f.start - 2 >= sent_start:
+        # a full name, not "Britain's Prime Minister" nor "the UK's Film Council"
+        owner = ctx.m.at(f.start - 2)
+        if (
+            owner is not None
+            and owner.end == f.start - 1
+            and owner.cls in (COUNTRY, PLACE)
+            and ctx.gaz.is_nation(owner.name)
+            and ctx.m.trusted(owner)
+            and not (f.end < len(doc) and doc[f.end].is_title and not doc[f.end].ent_type_)
+            and ctx.m.root(f).dep_ not in ("compound", "amod", "nmod")
+        ):
+            nation = ctx.m.arg(owner)
+    else:
+        i = f.start - 1
+        # "Canadian qualifier X", "Australian billionaire Y": a few words for a person between
+        nouns = rule_words("home", "person_nouns")
+        while (
+            i > sent_start
+            and f.start - i <= 3
+            and doc[i].is_lower
+            and (doc[i].lower_ in nouns or is_title_word(doc[i]))
+        ):
+            i -= 1
+        tok = doc[i]
+        country = ctx.gaz.demonym(tok.text) if tok.is_title and ctx.m.at(tok) is None else None
+        if (
+            country is not None
+            and tok.ent_type_ == "NORP"
+            and (i == sent_start or doc[i - 1].text not in ("-", "'s", "’s"))
+            and (i + 1 >= len(doc) or doc[i + 1].text != "-")
+        ):
+            nation = ctx.introduce(Found(i, i + 1, COUNTRY, country.name, "demonym"))
+    if nation is not None:
+        ctx.emit(
+            "home:nation",
+            "schema:homeLocation",
+            [ctx.m.arg(f)],
+            [nation],
+            doc[f.start],
+            base=rule_number("home", "nation_base", 0.75),
+            local=True,
+        )
 
 
 # --- kg:killed -----------------------------------------------------------------------------
