@@ -293,3 +293,10 @@ def test_a_person_s_nation_before_the_name(run):
     # words between that are no words for a person
     got = _facts(run("The Spanish goalkeeper saved from Alan Quade and Jon Harlow."))
     assert not any(p == "schema:homeLocation" for _, p, _, _ in got)
+
+
+def test_speaking_in_a_place_without_a_comma(run):
+    got = _facts(run('Speaking in Harrogate Mr Kennedy said: "People want a credible party."'))
+    assert ("Kennedy", "kg:visited", "Harrogate", "Asserted") in got
+    got = _facts(run('Speaking in Leeds, Mr Kennedy said: "People want a credible party."'))
+    assert ("Kennedy", "kg:visited", "Leeds", "Asserted") in got

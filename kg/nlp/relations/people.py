@@ -74,8 +74,17 @@ def speaking_in(tok: Token, ctx: Ctx) -> None:
     """ "Speaking in Harrogate, X said …": the speaker was there."""
     if tok.tag_ != "VBG" or tok.dep_ != "advcl" or tok.head.pos_ != "VERB":
         return
-    places = typed_all(ctx, pobjs(tok, ["in", "at"]), PLACE, COUNTRY)
+    objs = pobjs(tok, ["in", "at"])
+    places = typed_all(ctx, objs, PLACE, COUNTRY)
     speakers = typed(ctx, controller(tok.head), PERSON)
+    if not places and not speakers:
+        # "Speaking in Harrogate Mr Kennedy said" (no comma): the parse makes the place
+        # a modifier of the speaker's name.
+        for o in objs:
+            speakers = typed(ctx, o, PERSON)
+            places = typed_all(ctx, kids(o, "compound"), PLACE, COUNTRY) if speakers else []
+            if places:
+                break
     ctx.emit("visit:speaking", "kg:visited", speakers, places, tok, explicit=True)
 
 
