@@ -81,6 +81,7 @@ def clubs_and_firms(found: list[Found], doc: Doc, gaz: Gazetteer) -> list[Found]
         kind = f.cls == PLACE and nxt < len(doc) and doc[nxt].is_lower and doc[nxt].lemma_ in kinds
         if not known and (role or kind or last.lower_ in suffixes[f.cls]):
             names.add(f.name)
+    names |= _listed_after_kind(found, doc)
     if not names:
         return found
     return [
@@ -164,3 +165,31 @@ def _vote(found: list[Found], doc: Doc, surnames: set[str]) -> list[Found]:
             if f.cls != best:
                 out[n] = Found(f.start, f.end, best, f.name, f.rule + ":vote")
     return out
+
+
+def _listed_after_kind(found: list[Found], doc: Doc) -> set[str]:
+    """Names listed after a plural kind of organisation ("clubs like Everton and Bolton",
+    "firms such as Acme, Zenith or Apex") that NER took for people or places."""
+    kinds = word_set("entities", "organization", "listed_kinds")
+    starts = {f.start: f for f in found}
+    names: set[str] = set()
+    for tok in doc:
+        if tok.tag_ != "NNS" or tok.lemma_.lower() not in kinds:
+            continue
+        j = tok.i + 1
+        if j < len(doc) and doc[j].lower_ in ("like", "including"):
+            j += 1
+        elif j + 1 < len(doc) and doc[j].lower_ == "such" and doc[j + 1].lower_ == "as":
+            j += 2
+        else:
+            continue
+        while j in starts:
+            f = starts[j]
+            if f.cls in (PERSON, PLACE):
+                names.add(f.name)
+            j = f.end
+            if j < len(doc) and doc[j].text == ",":
+                j += 1
+            if j < len(doc) and doc[j].lower_ in ("and", "or"):
+                j += 1
+    return names

@@ -80,3 +80,26 @@ def test_formal_name_takes_its_closing_region():
     ]
     names = [(f.name, f.cls) for f in find_entities(doc, gazetteer())]
     assert names == [("Council for Trade and Peace in Europe", "Organization"), ("Rome", "Place")]
+
+
+def _listed(kind: str, lemma: str, link: list[str]) -> list[tuple[str, str]]:
+    from spacy.tokens import Span
+
+    from kg.nlp.entities import find_entities
+
+    words = ["Look", "at", kind, *link, "Hartford", "and", "Kelso", "now", "."]
+    doc = Doc(spacy.blank("en").vocab, words=words)
+    for i, tok in enumerate(doc):
+        tok.is_sent_start = i == 0
+    doc[2].tag_, doc[2].lemma_ = "NNS", lemma
+    at = 3 + len(link)
+    doc.ents = [Span(doc, at, at + 1, label="PERSON"), Span(doc, at + 2, at + 3, label="PERSON")]
+    return [(f.name, f.cls) for f in find_entities(doc, gazetteer())]
+
+
+def test_names_listed_after_a_kind_of_organisation_are_organisations():
+    expected = [("Hartford", "Organization"), ("Kelso", "Organization")]
+    assert _listed("clubs", "club", ["like"]) == expected
+    assert _listed("firms", "firm", ["such", "as"]) == expected
+    # people listed after a word for people stay people
+    assert _listed("fans", "fan", ["like"]) == [("Hartford", "Person"), ("Kelso", "Person")]
