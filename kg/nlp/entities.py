@@ -11,7 +11,12 @@ from spacy.tokens import Doc, Span, Token
 from kg.gazetteer import Gazetteer
 from kg.nlp.found import Found
 from kg.nlp.rules import load_rules, word_set
-from kg.nlp.senses import clubs_and_firms, national_names, one_sense_per_article
+from kg.nlp.senses import (
+    clubs_and_firms,
+    national_names,
+    nations_not_people,
+    one_sense_per_article,
+)
 from kg.nlp.spans import (
     agreement_spans,
     context_spans,
@@ -237,7 +242,7 @@ def find_entities(doc: Doc, gaz: Gazetteer) -> list[Found]:
         candidates.append((trimmed, cls, rule))
     found = _resolve_overlaps(candidates, gaz)
     found = national_names(clubs_and_firms(found, doc, gaz), doc, gaz)
-    return one_sense_per_article(found, doc)
+    return one_sense_per_article(nations_not_people(found, doc, gaz), doc)
 
 
 _RULE_RANK = {

@@ -8,7 +8,7 @@ from kg.gazetteer import Gazetteer
 from kg.nlp.found import Found
 from kg.nlp.rules import word_set
 from kg.nlp.spans import person_cue
-from kg.records import AGREEMENT, EVENT, ORGANIZATION, PERSON, PLACE
+from kg.records import AGREEMENT, COUNTRY, EVENT, ORGANIZATION, PERSON, PLACE
 
 
 def country_prefix(span: Span, gaz: Gazetteer) -> int:
@@ -90,6 +90,32 @@ def clubs_and_firms(found: list[Found], doc: Doc, gaz: Gazetteer) -> list[Found]
         else f
         for f in found
     ]
+
+
+def nations_not_people(found: list[Found], doc: Doc, gaz: Gazetteer) -> list[Found]:
+    """A lone word NER took for a person that names a country ("Wales wing X"), a nation
+    or a nationality ("Welsh legend Y") is the country, the place, or no name at all;
+    unless it is the surname of someone the article names in full ("Dawn French") or a
+    title or an honorific stands before it."""
+    surnames = {doc[f.end - 1].text for f in found if f.cls == PERSON and f.end - f.start > 1}
+    out = []
+    for f in found:
+        if (
+            f.cls == PERSON
+            and f.end - f.start == 1
+            and f.rule.startswith("ner")
+            and f.name not in surnames
+            and not (f.start > 0 and person_cue(doc[f.start - 1]))
+        ):
+            country = gaz.country(f.name)
+            if country is not None:
+                f = Found(f.start, f.end, COUNTRY, country.name, f.rule + ":country")
+            elif gaz.is_nation(f.name):
+                f = Found(f.start, f.end, PLACE, f.name, f.rule + ":nation")
+            elif gaz.demonym(f.name) is not None:
+                continue
+        out.append(f)
+    return out
 
 
 def one_sense_per_article(found: list[Found], doc: Doc) -> list[Found]:

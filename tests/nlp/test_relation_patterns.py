@@ -300,3 +300,13 @@ def test_speaking_in_a_place_without_a_comma(run):
     assert ("Kennedy", "kg:visited", "Harrogate", "Asserted") in got
     got = _facts(run('Speaking in Leeds, Mr Kennedy said: "People want a credible party."'))
     assert ("Kennedy", "kg:visited", "Leeds", "Asserted") in got
+
+
+def test_a_nation_ner_took_for_a_person_is_the_nation(run):
+    got = _facts(run("Despite the withdrawal of Wales wing Rhys Dunmore, the side was named."))
+    assert ("Rhys Dunmore", "schema:homeLocation", "Wales", "Asserted") in got
+    got = _facts(run("But Welsh legend Phil Bennett insisted Wales can cope without Thomas."))
+    assert ("Phil Bennett", "schema:homeLocation", "United Kingdom", "Asserted") in got
+    # a surname that is also a nationality stays the person's
+    ex = run("Comedian Dawn French was there. French said she was happy.")
+    assert all(m.cls == "Person" for m in ex.mentions if "French" in m.text)

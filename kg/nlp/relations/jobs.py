@@ -128,6 +128,9 @@ def person_of(f: Found, ctx: Ctx) -> None:
     ):
         return
     j = i + 2 if doc[i + 1].lower_ == "the" else i + 1
+    # "Andrew Beh, of brokers ING": a kind noun may come before the name
+    while j < len(doc) and j - i <= 3 and doc[j].is_lower and doc[j].pos_ == "NOUN":
+        j += 1
     other = ctx.m.at(j)
     if other is None or other.start != j or not ctx.m.trusted(other):
         return

@@ -295,7 +295,7 @@ def nationality(f: Found, ctx: Ctx) -> None:
         country = ctx.gaz.demonym(tok.text) if tok.is_title and ctx.m.at(tok) is None else None
         if (
             country is not None
-            and tok.ent_type_ == "NORP"
+            and tok.ent_type_ in ("NORP", "PERSON", "")
             and (i == sent_start or doc[i - 1].text not in ("-", "'s", "’s"))
             and (i + 1 >= len(doc) or doc[i + 1].text != "-")
         ):
