@@ -75,6 +75,9 @@ def _trim(span: Span) -> Span | None:
         end -= 1
     if end > start and doc[end - 1].text == ")" and "(" not in doc[start:end].text:
         end -= 1
+    # "Sindh province", "Gujarat state": the kind of place is no part of its name.
+    while end - start > 1 and span.label_ in ("GPE", "LOC") and doc[end - 1].is_lower:
+        end -= 1
     # "Arsenal 2-1": a result, not part of the name (one token or three).
     if end - start > 1 and _SCORE.fullmatch(doc[end - 1].text):
         end -= 1

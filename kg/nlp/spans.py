@@ -156,7 +156,12 @@ def context_spans(doc: Doc, gaz: Gazetteer) -> Iterator[tuple[Span, str, str]]:
         ):
             yield run, ORGANIZATION, "office-of"
         elif after is not None and after.is_lower and after.lemma_ in place_kinds:
-            whole = after.tag_ == "NN" and after.dep_ != "compound"
+            # "the Kornfeld stadium" names a site; "Sindh province" is Sindh
+            whole = (
+                after.tag_ == "NN"
+                and after.dep_ != "compound"
+                and after.lemma_ not in word_set("relations", "contained", "kinds")
+            )
             yield (doc[run.start : run.end + 1] if whole else run), PLACE, "place-kind"
 
 

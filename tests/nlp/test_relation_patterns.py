@@ -310,3 +310,15 @@ def test_a_nation_ner_took_for_a_person_is_the_nation(run):
     # a surname that is also a nationality stays the person's
     ex = run("Comedian Dawn French was there. French said she was happy.")
     assert all(m.cls == "Person" for m in ex.mentions if "French" in m.text)
+
+
+def test_a_place_within_its_owner_country_or_city(run):
+    got = _facts(run("Floods hit Pakistan's Sindh province on Monday."))
+    assert ("Sindh", "schema:containedInPlace", "Pakistan", "Asserted") in got
+    got = _facts(run("The Israeli city of Tel Aviv was hit."))
+    assert ("Tel Aviv", "schema:containedInPlace", "Israel", "Asserted") in got
+    got = _facts(run("They met in London's Leicester Square."))
+    assert ("Leicester Square", "schema:containedInPlace", "London", "Asserted") in got
+    # the gazetteer knows better: a city of another country named with a possessive
+    got = _facts(run("It was France's Berlin moment, the minister said."))
+    assert ("Berlin", "schema:containedInPlace", "France", "Asserted") not in got

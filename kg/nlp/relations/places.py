@@ -264,6 +264,7 @@ def contained(f: Found, ctx: Ctx) -> None:
                     root,
                     base,
                 )
+    _within_owner(ctx, f, root)
     for obj in pobjs(root, ["in"]):
         area = ctx.m.at(obj)
         if area is None or not ctx.m.trusted(area):
@@ -291,6 +292,57 @@ def contained(f: Found, ctx: Ctx) -> None:
                 root,
                 rule_number("contained", "unchecked_base"),
             )
+
+
+def _within_owner(ctx: Ctx, f: Found, root: Token) -> None:
+    """ "Pakistan's Sindh province", "London's Leicester Square" (a country's place, or a
+    known city's site) and "the Israeli city of Tel Aviv", "the US state of Texas"."""
+    doc = ctx.doc
+    area: Arg | None = None
+    if f.start >= 2 and doc[f.start - 1].text in ("'s", "’s"):
+        owner = ctx.m.at(f.start - 2)
+        if (
+            owner is not None
+            and owner.end == f.start - 1
+            and ctx.m.trusted(owner)
+            and (
+                owner.cls == COUNTRY
+                and _country_s_place(ctx, f, owner)
+                or owner.cls == PLACE
+                and _is_site(ctx, f)
+                and bool(ctx.gaz.countries_of_city(owner.name))
+            )
+        ):
+            area = ctx.m.arg(owner)
+    elif root.dep_ == "pobj" and root.head.lower_ == "of" and root.head.i == f.start - 1:
+        kind = root.head.head
+        if kind.lemma_.lower() in rule_words("contained", "kinds") and kind.i < root.head.i:
+            area = next(
+                (a for c in kids(kind, "amod", "compound") if (a := _country_at(ctx, c))), None
+            )
+            if area is not None and area.cls != COUNTRY:
+                area = None
+    if area is not None:
+        ctx.emit_fact(
+            "contained:owner",
+            "schema:containedInPlace",
+            ctx.m.arg(f),
+            area,
+            root,
+            rule_number("contained", "possessive_base"),
+        )
+
+
+def _country_s_place(ctx: Ctx, f: Found, country: Found) -> bool:
+    """Whether "Country's X" places X there: a city the gazetteer puts there, or a one-word
+    name or a name before a kind of place ("Phuket island") that it does not put elsewhere
+    (not "France's Club Mediterranee", a firm NER took for a place)."""
+    verdict = _city_check(ctx, f, country)
+    if verdict is not None:
+        return verdict
+    after = ctx.doc[f.end] if f.end < len(ctx.doc) else None
+    kind = after is not None and after.lemma_.lower() in rule_words("contained", "kinds")
+    return f.end - f.start == 1 or kind
 
 
 def gazetteer_contained(sent: Span, ctx: Ctx, found: list[Found] | None = None) -> None:
