@@ -322,3 +322,14 @@ def test_a_place_within_its_owner_country_or_city(run):
     # the gazetteer knows better: a city of another country named with a possessive
     got = _facts(run("It was France's Berlin moment, the minister said."))
     assert ("Berlin", "schema:containedInPlace", "France", "Asserted") not in got
+
+
+def test_joining_a_firm_is_work_joining_a_club_or_party_is_membership(run):
+    got = _facts(run("Tom Ashby, who joined Harbour Bank in 2001, said so."))
+    assert ("Tom Ashby", "schema:worksFor", "Harbour Bank", "Asserted") in got
+    got = _facts(run("Tom Ashby, who joined Kestrel United from Juventus, scored."))
+    assert ("Tom Ashby", "schema:memberOf", "Kestrel United", "Asserted") in got
+    assert not any(p == "schema:worksFor" for _, p, _, _ in got)
+    # a name that says neither says nothing
+    got = _facts(run("Mr Ashby joined Zentrix in 2001."))
+    assert not any(p in ("schema:worksFor", "schema:memberOf") for _, p, _, _ in got)

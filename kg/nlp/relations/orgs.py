@@ -19,6 +19,7 @@ from kg.nlp.relations.parse import (
     possessor,
     subject_child,
 )
+from kg.nlp.rules import word_set
 from kg.records import COUNTRY, ORGANIZATION, PERSON, PLACE
 
 # --- kg:hasOfficeIn ------------------------------------------------------------------------
@@ -150,13 +151,23 @@ def member(tok: Token, ctx: Ctx) -> None:
         if not orgs or pobjs(tok, ["as"]):
             return
         joiners = ctx.args(controller(tok))
-        heads = rule_words("member", "person_org_heads")
-        joiners = [
-            a
-            for a in joiners
-            if a.cls != PERSON or any(o.name.split()[-1].lower() in heads for o in orgs)
-        ]
-        ctx.emit("member:join", "schema:memberOf", joiners, orgs, tok, explicit=True)
+        # A person joins a party or a club as a member, a firm as its staff ("X, who
+        # joined Barclays Bank in 2001"); a name that says neither says nothing.
+        members = rule_words("member", "person_org_heads") | word_set(
+            "entities", "organization", "club_suffixes"
+        )
+        firms = word_set("entities", "organization", "heads") - members
+        people = [a for a in joiners if a.cls == PERSON]
+        ctx.emit(
+            "member:join",
+            "schema:memberOf",
+            [a for a in joiners if a.cls != PERSON] + (people if _ends_in(orgs, members) else []),
+            orgs,
+            tok,
+            explicit=True,
+        )
+        if _ends_in(orgs, firms) and not _ends_in(orgs, members):
+            ctx.emit("works:join", "schema:worksFor", people, orgs, tok, explicit=True)
         return
     if tok.pos_ != "NOUN":
         return
@@ -190,6 +201,11 @@ def member(tok: Token, ctx: Ctx) -> None:
         scope=[tok],
         local=tok.dep_ in ("appos", "compound"),
     )
+
+
+def _ends_in(orgs: list[Arg], words: frozenset[str]) -> bool:
+    """Whether an organisation's name ends in one of ``words`` ("Labour Party", "Leeds United")."""
+    return any(o.name.split()[-1].lower() in words for o in orgs if o.name.split())
 
 
 # --- schema:parentOrganization, schema:founder ---------------------------------------------
