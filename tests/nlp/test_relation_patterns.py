@@ -333,3 +333,14 @@ def test_joining_a_firm_is_work_joining_a_club_or_party_is_membership(run):
     # a name that says neither says nothing
     got = _facts(run("Mr Ashby joined Zentrix in 2001."))
     assert not any(p in ("schema:worksFor", "schema:memberOf") for _, p, _, _ in got)
+
+
+def test_as_an_office_opening_the_sentence(run):
+    got = _facts(run("As chairman of Harbour Bank, Tom Ashby said profits would rise."))
+    assert ("Tom Ashby", "kg:leaderOf", "Harbour Bank", "Asserted") in got
+    assert ("Tom Ashby", "schema:jobTitle", "chairman", "Asserted") in got
+    # a past office, or an "as" that names no office
+    got = _facts(run("As a former chairman of Harbour Bank, Tom Ashby said profits would rise."))
+    assert not any(p == "kg:leaderOf" for _, p, _, _ in got)
+    got = _facts(run("As a result, Tom Ashby said profits would rise."))
+    assert not any(p == "schema:jobTitle" for _, p, _, _ in got)

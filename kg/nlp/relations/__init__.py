@@ -132,7 +132,7 @@ _TOKEN_RULES: tuple[tuple[RuleFn, str, tuple[str, ...]], ...] = (
     (attend, "attend", ("verbs", "words", "result_nouns")),
     (works, "works", ("verbs", "join_verbs", "hire_verbs")),
     (leader, "leader", ("verbs",)),
-    (role, "role", ("verbs", "nouns")),
+    (role, "role", ("verbs", "nouns", "as_words")),
     (parent, "parent", ("nouns", "parent_nouns", "buy_verbs", "own_verbs", "buy_nouns")),
     (founder, "founder", ("verbs", "nouns")),
     (home, "home", ("verbs", "born", "nouns")),

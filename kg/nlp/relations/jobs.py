@@ -27,6 +27,7 @@ from kg.nlp.titles import (
     is_title_modifier,
     leads_place,
     match_title,
+    past_marked,
 )
 from kg.records import COUNTRY, ORGANIZATION, PERSON, PLACE
 
@@ -220,6 +221,14 @@ def role(tok: Token, ctx: Ctx) -> None:
         else:
             people = typed_all(ctx, kids(tok, "dobj"), PERSON)
             org_subject = typed(ctx, controller(tok), ORGANIZATION)
+    elif tok.lower_ in rule_words("role", "as_words"):
+        # "As chairman of Y, X said": only opening the sentence, on the main verb
+        if tok.dep_ != "prep" or tok.i != tok.sent.start or tok.head.pos_ not in ("VERB", "AUX"):
+            return
+        titles = [
+            n for n in kids(tok, "pobj") if not past_marked([t.text for t in ctx.doc[tok.i : n.i]])
+        ]  # "As a former chairman": no current office
+        people = typed(ctx, controller(tok.head), PERSON)
     elif tok.pos_ == "NOUN" and lemma in rule_words("role", "nouns"):
         owner = possessor(tok)
         people = typed(ctx, owner, PERSON) if owner is not None else []
