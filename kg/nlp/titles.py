@@ -304,6 +304,15 @@ def _title_before(
         return None
     kind, title, offset = got
     past = past_marked(words[:offset]) or _past_before(doc, i, sent_start, by_token)
+    if (
+        offset < len(words) - 1
+        and words[offset].lower() in word_set("titles", "descriptors")
+        and i > sent_start
+        and (doc[i - 1].tag_ == "NNP" or doc[i - 1].is_upper)
+    ):
+        # "Q magazine reviews editor X": the outlet's kind is no part of the title
+        offset += 1
+        title = _title_text(words[offset:])
     start = i + offset
     org = None
     j = i - 1
@@ -347,15 +356,31 @@ def _past_marker(tok: Token) -> bool:
 
 def _past_before(doc: Doc, i: int, sent_start: int, by_token: dict[int, Found]) -> bool:
     """A past marker just before the title, across a name and a hyphen: "the late",
-    "ex-Downing Street media chief", "former Acme chairman"."""
+    "ex-Downing Street media chief", "former Acme chairman", and before a first title
+    that this one is coordinated with ("former Ireland coach and Lions flanker X")."""
     j = i - 1
-    for _ in range(5):
+    joined = owned = False
+    for _ in range(8):
         if j < sent_start:
             return False
         tok = doc[j]
         if _past_marker(tok):
             return True
-        if not (tok.text in ("-", *_POSS) or j in by_token or tok.tag_ == "NNP"):
+        found = by_token.get(j)
+        if joined and found is not None and found.cls == PERSON:
+            return False  # "former coach X and flanker Y": X's past is not Y's
+        if owned and _is_title_token(tok):
+            return False  # "the ex-Hole singer's lawyer X": the singer's past, not X's
+        joined = joined or tok.lower_ == "and"
+        owned = owned or tok.text in _POSS
+        if not (
+            tok.text in ("-", *_POSS)
+            or found is not None
+            or tok.tag_ == "NNP"
+            or tok.is_title
+            or tok.lower_ == "and"
+            or _is_title_token(tok)
+        ):
             return False
         j -= 1
     return False

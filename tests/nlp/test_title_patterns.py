@@ -176,3 +176,22 @@ def test_a_national_side_s_player_comes_from_that_nation(facts):
     # a coach of a national side need not come from there
     got = facts("Wales coach Graham Hendry said the side was ready.")
     assert not any(p == "schema:homeLocation" for _, p, _, _ in got)
+
+
+def test_past_markers_across_a_name_and_a_coordinated_title(facts):
+    got = facts("Critics attacked ex-Downing Street media chief Alec Harmon on Monday.")
+    assert ("Alec Harmon", "schema:jobTitle", "media chief", "Past") in got
+    got = facts("The death of former Ireland coach and Lions flanker Rory Dunmore shocked fans.")
+    assert ("Rory Dunmore", "schema:jobTitle", "flanker", "Past") in got
+    got = facts("Former coach Tom Jarvis and flanker Rory Dunmore were there.")
+    assert ("Rory Dunmore", "schema:jobTitle", "flanker", "Asserted") in got
+
+
+def test_an_outlet_s_kind_is_no_part_of_the_title(facts):
+    got = facts("Q magazine reviews editor Ted Kessler said they were good.")
+    assert ("Ted Kessler", "schema:jobTitle", "reviews editor", "Asserted") in got
+
+
+def test_a_past_marker_of_someone_else_s_title(facts):
+    got = facts("The ex-Hole singer's lawyer Hal Weitz said she had turned her life around.")
+    assert ("Hal Weitz", "schema:jobTitle", "lawyer", "Asserted") in got
