@@ -212,7 +212,12 @@ def _children_cues(tok: Token, via: str, is_trigger: bool) -> Iterator[Reading]:
             found = Modality.NEGATED if is_trigger or via in ("acl", "prep", "pcomp") else None
         elif dep == "aux" and low in _cues("planned", "aux"):
             found = Modality.PLANNED
-        elif dep == "aux" and low == "to" and tok.dep_ == "advcl":
+        elif (
+            dep == "aux"
+            and low == "to"
+            and tok.dep_ == "advcl"
+            and _lemma(tok.head) not in _cues("planned", "result_verbs")
+        ):
             found = Modality.PLANNED  # a purpose clause: "… to create a global X"
         elif dep in ("amod", "compound") and low in _cues("past", "adjectives"):
             found = Modality.PAST if is_trigger or via in ("acl", "prep", "dobj", "pobj") else None

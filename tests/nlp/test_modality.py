@@ -117,3 +117,10 @@ def test_a_denied_report_is_not_a_denied_fact(read):
 
 def test_asserted(read):
     assert read("Google opened an office in Nairobi.", "Google", "Nairobi") == ("Asserted", None)
+
+
+def test_to_after_a_verb_of_coming_back_gives_a_result_not_a_purpose(read):
+    text = "Paula Radcliffe bounced back to win the New York Marathon in November."
+    assert read(text, "New York Marathon", "Paula Radcliffe") == ("Asserted", None)
+    text = "Paula Radcliffe trained hard to win the New York Marathon."
+    assert read(text, "New York Marathon", "Paula Radcliffe") == ("Planned", None)
