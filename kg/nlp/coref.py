@@ -131,6 +131,8 @@ class Mentions:
                 f.rule == "outlet"
                 or head.dep_ == "nsubj"
                 and head.head.lemma_ in verbs
+                # "Toyota reported profits" is a firm's news, not an outlet's report
+                and not any(c.dep_ == "dobj" for c in head.head.children)
                 or head.dep_ == "pobj"
                 and head.head.lower_ == "to"
                 and head.head.head.lower_ == "according"

@@ -16,7 +16,12 @@ def outlet_spans(doc: Doc) -> Iterator[Span]:
     verbs = word_set("entities", "outlets", "verbs")
     nouns = word_set("entities", "outlets", "nouns")
     for tok in doc:
-        reports = tok.dep_ == "nsubj" and tok.head.lemma_ in verbs
+        reports = (
+            tok.dep_ == "nsubj"
+            and tok.head.lemma_ in verbs
+            # "Toyota reported profits": a firm's own news, not an outlet reporting
+            and not any(c.dep_ == "dobj" for c in tok.head.children)
+        )
         according = (
             tok.dep_ == "pobj" and tok.head.lower_ == "to" and tok.head.head.lower_ == "according"
         )

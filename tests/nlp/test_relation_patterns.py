@@ -344,3 +344,8 @@ def test_as_an_office_opening_the_sentence(run):
     assert not any(p == "kg:leaderOf" for _, p, _, _ in got)
     got = _facts(run("As a result, Tom Ashby said profits would rise."))
     assert not any(p == "schema:jobTitle" for _, p, _, _ in got)
+
+
+def test_a_firm_reporting_its_results_is_no_news_outlet(run):
+    got = _facts(run("Kestrel Motors reported profits. The carmaker opened an office in Warsaw."))
+    assert ("Kestrel Motors", "kg:hasOfficeIn", "Warsaw", "Asserted") in got
