@@ -349,3 +349,11 @@ def test_as_an_office_opening_the_sentence(run):
 def test_a_firm_reporting_its_results_is_no_news_outlet(run):
     got = _facts(run("Kestrel Motors reported profits. The carmaker opened an office in Warsaw."))
     assert ("Kestrel Motors", "kg:hasOfficeIn", "Warsaw", "Asserted") in got
+
+
+def test_a_city_ner_took_for_an_organisation_is_visited_as_a_place(run):
+    got = _facts(run("Charles Kennedy spoke on Monday. He visited Leeds on Tuesday."))
+    assert ("Charles Kennedy", "kg:visited", "Leeds", "Asserted") in got
+    # a team visiting a team is a match, not a visit
+    got = _facts(run("Liverpool visited Chelsea on Saturday."))
+    assert not any(p == "kg:visited" for _, p, _, _ in got)

@@ -27,15 +27,33 @@ from kg.records import COUNTRY, ORGANIZATION, PERSON, PLACE, Modality
 # --- kg:visited ----------------------------------------------------------------------------
 
 
+def _destinations(ctx: Ctx, toks: list[Token]) -> list[Arg]:
+    """Where a visit goes: places and countries, and a city NER took for an organisation
+    ("visited Leeds"), unless a rule of the article made it a club or a firm."""
+    out = []
+    for t in toks:
+        for a in ctx.args(t, descriptions=False):
+            found = ctx.m.at(a.token)
+            if (
+                a.cls == ORGANIZATION
+                and found is not None
+                and found.rule.startswith("ner")
+                and ":" not in found.rule.removeprefix("ner:")
+                and ctx.gaz.countries_of_city(a.name)
+            ):
+                a = replace(a, cls=PLACE)
+            if a.cls in (PLACE, COUNTRY):
+                out.append(a)
+    return out
+
+
 def visit(tok: Token, ctx: Ctx) -> None:
     lemma = lemma_of(tok)
     if tok.pos_ == "VERB" and not is_passive(tok):
         if lemma in rule_words("visit", "verbs"):
-            places = typed_all(ctx, kids(tok, "dobj"), PLACE, COUNTRY)
+            places = _destinations(ctx, kids(tok, "dobj"))
         elif lemma in rule_words("visit", "travel_verbs"):
-            places = typed_all(
-                ctx, pobjs(tok, ["to"] if lemma != "arrive" else ["in", "at"]), PLACE, COUNTRY
-            )
+            places = _destinations(ctx, pobjs(tok, ["to"] if lemma != "arrive" else ["in", "at"]))
         else:
             return
         if places:
