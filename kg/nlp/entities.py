@@ -12,6 +12,7 @@ from kg.gazetteer import Gazetteer
 from kg.nlp.found import Found
 from kg.nlp.rules import load_rules, word_set
 from kg.nlp.senses import (
+    awards,
     clubs_and_firms,
     national_names,
     nations_not_people,
@@ -245,7 +246,7 @@ def find_entities(doc: Doc, gaz: Gazetteer) -> list[Found]:
         candidates.append((trimmed, cls, rule))
     found = _resolve_overlaps(candidates, gaz)
     found = national_names(clubs_and_firms(found, doc, gaz), doc, gaz)
-    return one_sense_per_article(nations_not_people(found, doc, gaz), doc)
+    return awards(one_sense_per_article(nations_not_people(found, doc, gaz), doc), doc)
 
 
 _RULE_RANK = {

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc, Span, Token
 
 from kg.gazetteer import Gazetteer
 from kg.nlp.found import Found
@@ -219,3 +219,55 @@ def _listed_after_kind(found: list[Found], doc: Doc) -> set[str]:
             if j < len(doc) and doc[j].lower_ in ("and", "or"):
                 j += 1
     return names
+
+
+def awards(found: list[Found], doc: Doc) -> list[Found]:
+    """Awards whose ceremony is an event: a capitalised word the article uses as an
+    award ("three Oscar nominations", "Bafta-nominated", "nominated for an Emmy") names
+    the ceremony in every mention, singular or plural ("won the Oscar", "at the Oscars"),
+    under the plural name."""
+    cues = word_set("entities", "event", "award_cues")
+    words: set[str] = set()
+    for tok in doc:
+        if not (tok.is_title and tok.is_alpha) or tok.is_sent_start or len(tok) < 3:
+            continue
+        if tok.tag_ != "NNP" or tok.ent_type_ == "NORP" or doc[tok.i - 1].is_title:
+            continue  # a one-word name: not "British nominations", not "Academy Award"
+        nxt = doc[tok.i + 1] if tok.i + 1 < len(doc) else None
+        after_hyphen = nxt is not None and nxt.text == "-" and tok.i + 2 < len(doc)
+        cue = doc[tok.i + 2] if after_hyphen else nxt
+        before = [t.lower_ for t in doc[max(tok.i - 3, 0) : tok.i]]
+        if (
+            cue is not None
+            and cue.lemma_.lower() in cues
+            and tok.dep_ in ("compound", "amod", "npadvmod", "nmod")
+            or before[-3:] in (["nominated", "for", "an"], ["nominated", "for", "a"])
+        ):
+            words.add(tok.text.removesuffix("s"))
+    if not words:
+        return found
+    # The plural is the ceremony ("at the Baftas"); the singular only where it is the
+    # award ("Bafta nominations", "won the Oscar"): "Bafta voters" are the academy's.
+    spans = {
+        t.i: Found(t.i, t.i + 1, EVENT, t.text.removesuffix("s") + "s", "award")
+        for t in doc
+        if t.is_title
+        and t.text.removesuffix("s") in words
+        and (t.text.endswith("s") or _as_award(t, cues))
+    }
+    out = [f for f in found if not any(i in spans for i in range(f.start, f.end))]
+    return sorted([*out, *spans.values()], key=lambda f: f.start)
+
+
+def _as_award(tok: Token, cues: frozenset[str]) -> bool:
+    """A singular award name used as the award: before a cue ("Oscar nominations",
+    "Bafta-nominated"), or what is won or lost ("won the Oscar")."""
+    doc = tok.doc
+    nxt = doc[tok.i + 2] if tok.i + 2 < len(doc) and doc[tok.i + 1].text == "-" else tok.head
+    return (
+        nxt.lemma_.lower() in cues
+        or tok.dep_ == "dobj"
+        and tok.head.lemma_.lower() in ("win", "lose", "scoop", "collect", "receive")
+        or tok.i + 1 < len(doc)
+        and doc[tok.i + 1].lemma_.lower() in cues
+    )

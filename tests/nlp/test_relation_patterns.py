@@ -357,3 +357,19 @@ def test_a_city_ner_took_for_an_organisation_is_visited_as_a_place(run):
     # a team visiting a team is a match, not a visit
     got = _facts(run("Liverpool visited Chelsea on Saturday."))
     assert not any(p == "kg:visited" for _, p, _, _ in got)
+
+
+def test_an_award_s_ceremony_is_an_event_its_nominees_and_winners_attend(run):
+    ex = run(
+        "Kara Holm received three Oscar nominations for the film. "
+        "Jo Marsh won the Oscar for best actress in 2004."
+    )
+    got = _facts(ex)
+    assert ("Oscars", "schema:attendee", "Kara Holm", "Asserted") in got
+    assert ("Oscars", "schema:attendee", "Jo Marsh", "Asserted") in got
+    # a film one is nominated for is no award
+    ex = run("Kara Holm, who was nominated for Gladiator in 2001, was also up for a prize.")
+    assert not any(m.cls == "Event" for m in ex.mentions)
+    # the academy that gives the award is no ceremony
+    ex = run("The film won two Bafta nominations. If Bafta voters agree, it will win.")
+    assert [m.cls == "Event" for m in ex.mentions if m.text == "Bafta"] == [True, False]

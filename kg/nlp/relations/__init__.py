@@ -129,7 +129,7 @@ _TOKEN_RULES: tuple[tuple[RuleFn, str, tuple[str, ...]], ...] = (
     (party, "party", ("verbs", "nouns")),
     (oppose, "oppose", ("verbs", "adjectives", "nouns", "against_verbs")),
     (member, "member", ("verbs", "nouns", "member_heads", "sign_verbs")),
-    (attend, "attend", ("verbs", "words", "result_nouns")),
+    (attend, "attend", ("verbs", "words", "result_nouns", "award_nouns")),
     (works, "works", ("verbs", "join_verbs", "hire_verbs")),
     (leader, "leader", ("verbs",)),
     (role, "role", ("verbs", "nouns", "as_words")),

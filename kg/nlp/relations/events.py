@@ -212,10 +212,17 @@ def _dates(ctx: Ctx, event: Arg, head: Token, trigger: Token, *, local: bool = F
 
 def attend(tok: Token, ctx: Ctx) -> None:
     lemma = lemma_of(tok)
-    if tok.pos_ == "NOUN" and lemma in rule_words("attend", "result_nouns"):
+    if tok.pos_ == "NOUN" and lemma in rule_words("attend", "result_nouns") | rule_words(
+        "attend", "award_nouns"
+    ):
         owner = possessor(tok)
         events = typed_all(ctx, pobjs(tok, ["in", "at"]), EVENT)
         people = ctx.args(owner) if owner is not None else []
+        if lemma in rule_words("attend", "award_nouns"):
+            # "Leigh received three Oscar nominations", "her Bafta win"
+            events += typed_all(ctx, kids(tok, "compound"), EVENT)
+            if not people and tok.dep_ == "dobj":
+                people = [a for a in ctx.args(controller(tok.head)) if a.cls == PERSON]
         ctx.emit("attend:result", "schema:attendee", events, people, tok, local=True)
         return
     if tok.pos_ != "VERB":
@@ -225,7 +232,14 @@ def attend(tok: Token, ctx: Ctx) -> None:
             return
     elif lemma not in rule_words("attend", "verbs"):
         return
-    if tok.dep_ == "acl" and tok.tag_ == "VBN":
+    if lemma in ("nominate", "shortlist"):
+        # "X was nominated for an Oscar", "nominated for best actress at the Baftas"
+        if not is_passive(tok):
+            return
+        targets = pobjs(tok, ["for", "at"])
+        events = typed_all(ctx, targets + [o for t in targets for o in pobjs(t, ["at"])], EVENT)
+        people = [a for a in ctx.args(subject_child(tok, passive_ok=True)) if a.cls == PERSON]
+    elif tok.dep_ == "acl" and tok.tag_ == "VBN":
         events, people = typed(ctx, tok.head, EVENT), ctx.args(agent(tok))
     elif is_passive(tok):
         subj = subject_child(tok, passive_ok=True)
@@ -237,6 +251,8 @@ def attend(tok: Token, ctx: Ctx) -> None:
             preps = preps | rule_words("attend", "join_preps")
         events = typed_all(ctx, kids(tok, "dobj") + pobjs(tok, preps), EVENT)
         people = ctx.args(controller(tok))
+        if lemma == "lose":  # "X lost the Oscar": a nominee, a person
+            people = [a for a in people if a.cls == PERSON]
     ctx.emit("attend:verb", "schema:attendee", events, people, tok, explicit=True)
 
 
