@@ -279,9 +279,7 @@ def _canonical_groups(
     # the one longer name it begins ("Nikkei", "Nikkei Asia"); within one article,
     # the other ways one body is named twice ("Columbia Distributor", "Lib Dems",
     # "Radio 4").
-    _merge_short_names(
-        names, group, ORGANIZATION, lambda aid, short, full, same: full.split()[0] == short
-    )
+    _merge_short_names(names, group, ORGANIZATION, _first_word_of)
     _merge_org_variants(names, group)
     _spread_org_variants(names, group)
     for cls in _ACRONYM_CLASSES:
@@ -311,6 +309,14 @@ def _spread_org_variants(names: Names, group: Groups) -> None:
 def _last_word_of(short: str, full: str) -> bool:
     a, b = short.split(), full.split()
     return len(a) == 1 and len(b) >= 2 and b[-1] == a[0]
+
+
+def _first_word_of(aid: str, short: str, full: str, same_article: bool) -> bool:
+    """ "Nikkei" for "Nikkei Asia" in one article; across articles only when the rest of
+    the longer name is an organisation's word ("Acme" for "Acme Holdings", not "Lions"
+    for "Lions Test")."""
+    words = full.split()
+    return words[0] == short and (same_article or all(w in _GENERIC_ORG_WORDS for w in words[1:]))
 
 
 # Words that add nothing to an organisation's name: "Manchester City Football Club"

@@ -16,6 +16,7 @@ from kg.nlp.senses import (
     clubs_and_firms,
     national_names,
     nations_not_people,
+    no_title_words,
     one_sense_per_article,
 )
 from kg.nlp.spans import (
@@ -163,6 +164,8 @@ def is_party_name(span: Span, gaz: Gazetteer) -> bool:
     """Whether a NORP name can be a political group: no nationality, faith or region."""
     if gaz.demonym(span.text) is not None or gaz.country(span.text) is not None:
         return False
+    if any(gaz.demonym(part) for t in span for part in t.text.split("-") if part):
+        return False  # "Austro-Australian", "Anglo-Irish": nationalities
     words = word_set("entities", "norp", "not_parties")
     return not any(t.lower_ in words for t in span)
 
@@ -246,7 +249,8 @@ def find_entities(doc: Doc, gaz: Gazetteer) -> list[Found]:
         candidates.append((trimmed, cls, rule))
     found = _resolve_overlaps(candidates, gaz)
     found = national_names(clubs_and_firms(found, doc, gaz), doc, gaz)
-    return awards(one_sense_per_article(nations_not_people(found, doc, gaz), doc), doc)
+    found = no_title_words(nations_not_people(found, doc, gaz), doc)
+    return awards(one_sense_per_article(found, doc), doc)
 
 
 _RULE_RANK = {

@@ -92,6 +92,37 @@ def clubs_and_firms(found: list[Found], doc: Doc, gaz: Gazetteer) -> list[Found]
     ]
 
 
+def no_title_words(found: list[Found], doc: Doc) -> list[Found]:
+    """A title's own word that NER took for a name ("Home" of "Home Secretary",
+    "Supreme" of "Supreme Leader") names nothing."""
+    from kg.nlp.titles import is_title_word, opens_title  # titles imports this module
+
+    return [
+        f
+        for f in found
+        if not (
+            f.end - f.start == 1
+            and f.cls in (ORGANIZATION, PLACE)
+            and f.rule.startswith("ner")
+            and opens_title(doc[f.start])
+            and _before_title(doc, f.end, is_title_word, opens_title)
+        )
+    ]
+
+
+def _before_title(doc: Doc, i: int, is_title_word, opens_title) -> bool:  # noqa: ANN001
+    """Whether a title word follows at ``i``, or "and" and another title's opening word
+    ("Trade and Industry Secretary")."""
+    if i < len(doc) and is_title_word(doc[i]):
+        return True
+    return (
+        i + 2 < len(doc)
+        and doc[i].lower_ == "and"
+        and opens_title(doc[i + 1])
+        and is_title_word(doc[i + 2])
+    )
+
+
 def nations_not_people(found: list[Found], doc: Doc, gaz: Gazetteer) -> list[Found]:
     """A lone word NER took for a person that names a country ("Wales wing X"), a nation
     or a nationality ("Welsh legend Y") is the country, the place, or no name at all;

@@ -81,6 +81,9 @@ def _title_text(words: list[str]) -> str:
     for i, w in enumerate(words):
         if w == "-":
             continue
+        if w == "," and out:
+            out[-1] += ","
+            continue
         if i > 0 and words[i - 1] == "-" and out and _hyphenated(out[-1], w):
             out[-1] = f"{out[-1]}-{w}"
         else:
@@ -291,9 +294,20 @@ def _title_before(
     while (
         i > sent_start
         and name_start - i < _MAX_WORDS
-        and doc[i - 1].i not in by_token
+        and (doc[i - 1].i not in by_token or _title_word_named(doc[i - 1], by_token))
         and "\n" not in doc[i - 1].whitespace_
-        and (is_title_modifier(doc[i - 1]) or i == name_start and _is_title_token(doc[i - 1]))
+        and (
+            is_title_modifier(doc[i - 1])
+            or i == name_start
+            and _is_title_token(doc[i - 1])
+            # "Trade and Industry Secretary", "Culture, Media and Sport Secretary"
+            or doc[i - 1].lower_ in ("and", ",")
+            and i - 2 >= sent_start
+            and _office_field(doc[i - 2])
+            and _office_field(doc[i])
+            or doc[i].lower_ in ("and", ",")
+            and _office_field(doc[i - 1])
+        )
     ):
         i -= 1
     if i == name_start:
@@ -348,6 +362,23 @@ def _title_before(
     ):
         org = None
     return TitleFact(person, title, kind, org, appositive=False, title_start=start, past=past)
+
+
+def opens_title(tok: Token) -> bool:
+    """A word that opens a title: "Home" of "Home Secretary", "Supreme" of "Supreme Leader"."""
+    return tok.lower_ in word_set("titles", "lesser") or _norm(tok.text) in _title_words()
+
+
+def _office_field(tok: Token) -> bool:
+    """A field of an office, in a list of fields ("Trade and Industry Secretary"); not a
+    title of its own ("actress and singer")."""
+    return tok.lower_ in word_set("titles", "lesser") and not is_title_word(tok)
+
+
+def _title_word_named(tok: Token, by_token: dict[int, Found]) -> bool:
+    """A title's own word that NER took for a one-word name ("Home Secretary")."""
+    found = by_token[tok.i]
+    return found.end - found.start == 1 and found.cls in (ORGANIZATION, PLACE) and opens_title(tok)
 
 
 def _past_marker(tok: Token) -> bool:

@@ -195,3 +195,13 @@ def test_an_outlet_s_kind_is_no_part_of_the_title(facts):
 def test_a_past_marker_of_someone_else_s_title(facts):
     got = facts("The ex-Hole singer's lawyer Hal Weitz said she had turned her life around.")
     assert ("Hal Weitz", "schema:jobTitle", "lawyer", "Asserted") in got
+
+
+def test_a_title_s_own_words_are_no_names(facts):
+    got = facts("But Home Secretary Carl Brandt says the evidence would make no difference.")
+    assert ("Carl Brandt", "schema:jobTitle", "Home Secretary", "Asserted") in got
+    assert not any(p == "schema:worksFor" for _, p, _, _ in got)
+    got = facts("Trade and Industry Secretary Pat Hewlett said so.")
+    assert ("Pat Hewlett", "schema:jobTitle", "Trade and Industry Secretary", "Asserted") in got
+    got = facts("Iran's Supreme Leader Ali Khamenei said so.")
+    assert ("Ali Khamenei", "kg:leaderOf", "Iran", "Asserted") in got
