@@ -483,6 +483,16 @@ def _title_after(
         if k in by_token and by_token[k].cls != PERSON and by_token[k].start == k:
             org = by_token[k]
             i = org.end
+            owned = by_token.get(i + 1)
+            if (
+                org.cls in (COUNTRY, PLACE)
+                and i + 1 < sent.end
+                and doc[i].text in _POSS
+                and owned is not None
+                and owned.start == i + 1
+                and owned.cls == ORGANIZATION
+            ):
+                org, i = owned, owned.end  # "director general of the UK's CBI"
             place = by_token.get(i + 1)
             if i + 1 < sent.end and doc[i].lower_ == "in" and place and place.start == i + 1:
                 i = place.end  # "economist at Swiss Re in New York"
@@ -509,16 +519,21 @@ def _field_after(doc: Doc, i: int, end: int, by_token: dict[int, Found]) -> int:
     """How many words after "of" at ``i`` name a field: lower-case adjectives and nouns
     ending in a noun ("policy", "foreign exchange"), at most three; 0 if none."""
     n = 0
-    while (
-        i + 1 + n < end
-        and n < 3
-        and i + 1 + n not in by_token
-        and doc[i + 1 + n].is_lower
-        and doc[i + 1 + n].is_alpha
-        and doc[i + 1 + n].pos_ in ("NOUN", "ADJ", "")
-    ):
+    while i + 1 + n < end and n < 4:
+        tok = doc[i + 1 + n]
+        place = by_token.get(tok.i)
+        if place is not None:
+            # "head of UK equities": a country or place may name the field
+            if place.cls not in (COUNTRY, PLACE) or place.end - place.start != 1 or n > 0:
+                break
+        elif not (
+            tok.is_lower
+            and tok.is_alpha
+            and (tok.pos_ in ("NOUN", "ADJ", "") or tok.lower_ == "and" and n > 0)
+        ):
+            break
         n += 1
-    while n and doc[i + n].pos_ == "ADJ":
+    while n and (doc[i + n].pos_ in ("ADJ", "CCONJ") or (i + n) in by_token):
         n -= 1
     if n and i + 1 + n < end and doc[i + 1 + n].text == "-":
         return 0  # not "director of drug-free sport"

@@ -373,3 +373,13 @@ def test_an_award_s_ceremony_is_an_event_its_nominees_and_winners_attend(run):
     # the academy that gives the award is no ceremony
     ex = run("The film won two Bafta nominations. If Bafta voters agree, it will win.")
     assert [m.cls == "Event" for m in ex.mentions if m.text == "Bafta"] == [True, False]
+
+
+def test_a_country_named_before_words_for_a_person(run):
+    got = _facts(run("It received a fresh approach from US business tycoon Mel Glazier."))
+    assert ("Mel Glazier", "schema:homeLocation", "United States", "Asserted") in got
+    # a country before an organisation's title is the office's, not a home
+    got = _facts(run("US Treasury Secretary John Snowden said so."))
+    assert not any(p == "schema:homeLocation" for _, p, _, _ in got)
+    got = _facts(run("Italy coach John Kirwin has challenged his side."))
+    assert not any(p == "schema:homeLocation" for _, p, _, _ in got)

@@ -205,3 +205,20 @@ def test_a_title_s_own_words_are_no_names(facts):
     assert ("Pat Hewlett", "schema:jobTitle", "Trade and Industry Secretary", "Asserted") in got
     got = facts("Iran's Supreme Leader Ali Khamenei said so.")
     assert ("Ali Khamenei", "kg:leaderOf", "Iran", "Asserted") in got
+
+
+def test_a_field_with_and_or_a_country_and_a_country_s_organisation(facts):
+    got = facts('"Growth is slow," said Dan Bly, professor of economics and demography at Harvard.')
+    assert (
+        "Dan Bly",
+        "schema:jobTitle",
+        "professor of economics and demography",
+        "Asserted",
+    ) in got
+    got = facts("Dan Bly, head of UK equities for Standard Life Investments, said so.")
+    assert ("Dan Bly", "schema:jobTitle", "head of UK equities", "Asserted") in got
+    assert ("Dan Bly", "schema:worksFor", "Standard Life Investments", "Asserted") in got
+    got = facts(
+        "It was led by Dan Bly, director general of the UK's Confederation of British Industry."
+    )
+    assert ("Dan Bly", "kg:leaderOf", "Confederation of British Industry", "Asserted") in got

@@ -300,17 +300,35 @@ def nationality(f: Found, ctx: Ctx) -> None:
             nation = ctx.m.arg(owner)
     else:
         i = f.start - 1
-        # "Canadian qualifier X", "Australian billionaire Y": a few words for a person between
+        # "Canadian qualifier X", "US business tycoon Y": words for a person between (the
+        # one next to the name a word for a person, those before it common words)
         nouns = rule_words("home", "person_nouns")
+        next_to_name = doc[i].lower_ in nouns or is_title_word(doc[i])
         while (
-            i > sent_start
+            next_to_name
+            and i > sent_start
             and f.start - i <= 3
             and doc[i].is_lower
-            and (doc[i].lower_ in nouns or is_title_word(doc[i]))
+            and doc[i].is_alpha
+            and (doc[i].pos_ in ("NOUN", "ADJ") or doc[i].lower_ in nouns)
         ):
             i -= 1
         tok = doc[i]
-        country = ctx.gaz.demonym(tok.text) if tok.is_title and ctx.m.at(tok) is None else None
+        named = ctx.m.at(tok)
+        if named is not None:
+            # "US tycoon X": a country named outright, not "US Treasury Secretary X"
+            if (
+                named.cls == COUNTRY
+                and named.end == tok.i + 1
+                and tok.i < f.start - 1
+                # "Italy coach X" is the national side's, "US tycoon Y" a national
+                and doc[f.start - 1].lower_ in nouns
+                and ctx.m.trusted(named)
+            ):
+                nation = ctx.m.arg(named)
+            country = None
+        else:
+            country = ctx.gaz.demonym(tok.text) if tok.is_title else None
         if (
             country is not None
             and tok.ent_type_ in ("NORP", "PERSON", "")
