@@ -448,12 +448,20 @@ def _title_after(
         if org is not None:
             i = org.end
     start = i
+    regional = False
     while (
         i < sent.end
         and i - start < _MAX_WORDS
-        and i not in by_token
-        and (is_title_modifier(doc[i]) or _is_title_token(doc[i]))
+        and (i not in by_token or _regional(doc[i], gaz) and by_token[i].cls == COUNTRY)
+        and (
+            is_title_modifier(doc[i])
+            or _is_title_token(doc[i])
+            or i + 1 < sent.end
+            and _regional(doc[i], gaz)
+            and (_is_title_token(doc[i + 1]) or is_title_modifier(doc[i + 1]))
+        )
     ):
+        regional = regional or _regional(doc[i], gaz)
         i += 1
     # The title is the longest known title ending the run, with its modifiers.
     end = i
@@ -466,6 +474,8 @@ def _title_after(
     if got is None:
         return None
     kind, title, offset = got
+    if regional and kind in (LEADER, FOUNDER):
+        kind = WORKS  # "Sony's European president" leads a part of Sony
     past = past or past_marked(words[:offset])
     i = end
     # "head of policy", "director of foreign exchange": a head with its field after "of"
@@ -475,7 +485,13 @@ def _title_after(
         title = f"{title} of {doc[i + 1 : i + 1 + field].text}"
         kind = WORKS if kind == LEADER else kind  # heads a field, not the organisation
         i += 1 + field
-    if i < sent.end and doc[i].lower_ in {"of", "at", "for", "with"} and org is None:
+    if org is not None and i < sent.end and doc[i].lower_ in ("for", "of", "on"):
+        # "Sprint's vice president for technology development": the office's field
+        field = _field_after(doc, i, sent.end, by_token)
+        if field:
+            title = f"{title} {doc[i].lower_} {doc[i + 1 : i + 1 + field].text}"
+            i += 1 + field
+    if i < sent.end and doc[i].lower_ in {"of", "at", "for", "with", "in"} and org is None:
         k = i + 1
         # "at Aids charity the Terrence Higgins Trust": a short description may come first.
         while k < sent.end and k - i <= 5 and k not in by_token and _describes(doc[k]):
@@ -496,6 +512,13 @@ def _title_after(
             place = by_token.get(i + 1)
             if i + 1 < sent.end and doc[i].lower_ == "in" and place and place.start == i + 1:
                 i = place.end  # "economist at Swiss Re in New York"
+            elif i < sent.end and doc[i].text in _POSS and org.cls == ORGANIZATION:
+                # "general manager of Toshiba's storage device division": Toshiba's staff
+                owner = doc[org.end - 1]
+                if owner.dep_ == "poss" and owner.head.i > i:
+                    i = owner.head.right_edge.i + 1
+                    if kind in (LEADER, FOUNDER):
+                        kind = WORKS  # heads a unit of the firm, not the firm
         else:
             return None
     if i < sent.end and doc[i].lower_ == "and" and org is not None:
@@ -515,6 +538,13 @@ def _title_after(
     return TitleFact(person, title, kind, org, appositive=True, title_start=start, past=past)
 
 
+def _regional(tok: Token, gaz: Gazetteer) -> bool:
+    """A capitalised word of a nation or a region inside a title ("European", "Turkish")."""
+    return tok.is_title and (
+        tok.lower_ in word_set("titles", "regions") or gaz.demonym(tok.text) is not None
+    )
+
+
 def _field_after(doc: Doc, i: int, end: int, by_token: dict[int, Found]) -> int:
     """How many words after "of" at ``i`` name a field: lower-case adjectives and nouns
     ending in a noun ("policy", "foreign exchange"), at most three; 0 if none."""
@@ -529,14 +559,28 @@ def _field_after(doc: Doc, i: int, end: int, by_token: dict[int, Found]) -> int:
         elif not (
             tok.is_lower
             and tok.is_alpha
-            and (tok.pos_ in ("NOUN", "ADJ", "") or tok.lower_ == "and" and n > 0)
+            and (
+                tok.pos_ in ("NOUN", "ADJ", "")
+                or tok.lower_ == "and"
+                and n > 0
+                or n > 0
+                and doc[tok.i - 1].text == "-"  # "value-added"
+            )
+            # "e-democracy", "drug-free sport": a hyphen inside a word
+            or tok.text == "-"
+            and n > 0
+            and not tok.whitespace_
+            and not doc[tok.i - 1].whitespace_
         ):
             break
         n += 1
-    while n and (doc[i + n].pos_ in ("ADJ", "CCONJ") or (i + n) in by_token):
+    while n and (doc[i + n].pos_ in ("ADJ", "CCONJ") or doc[i + n].text == "-"):
         n -= 1
-    if n and i + 1 + n < end and doc[i + 1 + n].text == "-":
-        return 0  # not "director of drug-free sport"
+    if n and doc[i + n].i in by_token:
+        return 0
+    after = doc[i + 1 + n] if i + 1 + n < end else None
+    if n and after is not None and after.is_lower and after.pos_ in ("NOUN", "ADJ", "VERB"):
+        return 0  # the field goes on ("director of value added services"): not read
     return n
 
 

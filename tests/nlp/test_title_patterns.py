@@ -222,3 +222,24 @@ def test_a_field_with_and_or_a_country_and_a_country_s_organisation(facts):
         "It was led by Dan Bly, director general of the UK's Confederation of British Industry."
     )
     assert ("Dan Bly", "kg:leaderOf", "Confederation of British Industry", "Asserted") in got
+
+
+def test_a_title_in_a_firm_s_division_or_region_works_for_the_firm(facts):
+    got = facts(
+        '"Data grows," said Tom Ashby, general manager of Toshiba’s storage device division.'
+    )
+    assert ("Tom Ashby", "schema:worksFor", "Toshiba", "Asserted") in got
+    got = facts("At the end of last year, Tom Ashby, Sony's European president, made a prediction.")
+    assert ("Tom Ashby", "schema:worksFor", "Sony", "Asserted") in got
+    assert not any(p == "kg:leaderOf" for _, p, _, _ in got)
+    got = facts('"Rates will rise," said Tom Ashby, Sprint’s vice president for network planning.')
+    assert (
+        "Tom Ashby",
+        "schema:jobTitle",
+        "vice president for network planning",
+        "Asserted",
+    ) in got
+    got = facts(
+        "It was first proposed by Tom Ashby, professor of e-democracy at Oxford University."
+    )
+    assert ("Tom Ashby", "schema:jobTitle", "professor of e-democracy", "Asserted") in got
