@@ -19,7 +19,7 @@ title but makes the facts past (kg:Past), never current.
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import NamedTuple
 
 from spacy.tokens import Doc, Token
@@ -239,8 +239,23 @@ def find_titles(doc: Doc, entities: list[Found], gaz: Gazetteer) -> list[TitleFa
         # "Rabbi X, founder of Y": a title on each side of the name says two things.
         before = _title_before(doc, person, by_token, gaz)
         after = _title_after(doc, person, by_token, gaz)
-        facts.extend(f for f in (before, after) if f is not None)
+        dead = _died(doc, person)
+        facts.extend(replace(f, past=True) if dead else f for f in (before, after) if f is not None)
     return _shared_orgs(doc, facts)
+
+
+def _died(doc: Doc, person: Found) -> bool:
+    """Whether the sentence says the person has died ("X, director of Y, has died"): the
+    posts it gives are over."""
+    head = doc[person.end - 1]
+    while head.dep_ in ("compound", "appos") and head.head.i != head.i:
+        head = head.head
+    verb = head.head
+    return head.dep_ == "nsubj" and (
+        verb.lemma_.lower() == "die"
+        or verb.lemma_.lower() == "pass"
+        and any(c.dep_ == "prt" and c.lower_ == "away" for c in verb.children)
+    )
 
 
 def _shared_orgs(doc: Doc, facts: list[TitleFact]) -> list[TitleFact]:
@@ -493,22 +508,21 @@ def _title_after(
             i += 1 + field
     if i < sent.end and doc[i].lower_ in {"of", "at", "for", "with", "in"} and org is None:
         k = i + 1
-        # "at Aids charity the Terrence Higgins Trust": a short description may come first.
-        while k < sent.end and k - i <= 5 and k not in by_token and _describes(doc[k]):
-            k += 1
+        # "at Aids charity the Terrence Higgins Trust", "at London rock radio station Xfm":
+        # a short description may come first, a place in it too.
+        while k < sent.end and k - i <= 5 and _describes_at(doc, k, by_token):
+            k = by_token[k].end if k in by_token else k + 1
         if k in by_token and by_token[k].cls != PERSON and by_token[k].start == k:
             org = by_token[k]
             i = org.end
-            owned = by_token.get(i + 1)
-            if (
-                org.cls in (COUNTRY, PLACE)
-                and i + 1 < sent.end
-                and doc[i].text in _POSS
-                and owned is not None
-                and owned.start == i + 1
-                and owned.cls == ORGANIZATION
-            ):
-                org, i = owned, owned.end  # "director general of the UK's CBI"
+            if org.cls in (COUNTRY, PLACE) and i + 1 < sent.end and doc[i].text in _POSS:
+                # "director general of the UK's CBI", "of Venice's famous La Fenice Theatre"
+                j = i + 1
+                while j < sent.end and j - i <= 3 and doc[j].is_lower and doc[j].is_alpha:
+                    j += 1
+                owned = by_token.get(j)
+                if owned is not None and owned.start == j and owned.cls == ORGANIZATION:
+                    org, i = owned, owned.end
             place = by_token.get(i + 1)
             if i + 1 < sent.end and doc[i].lower_ == "in" and place and place.start == i + 1:
                 i = place.end  # "economist at Swiss Re in New York"
@@ -584,6 +598,22 @@ def _field_after(doc: Doc, i: int, end: int, by_token: dict[int, Found]) -> int:
     return n
 
 
+def _describes_at(doc: Doc, k: int, by_token: dict[int, Found]) -> bool:
+    """A word of a description before an organisation's name, or a place named in it that
+    more description follows ("London rock radio station Xfm")."""
+    found = by_token.get(k)
+    if found is None:
+        return _describes(doc[k])
+    after = doc[found.end] if found.end < len(doc) else None
+    return (
+        found.cls in (PLACE, COUNTRY)
+        and found.start == k
+        and after is not None
+        and after.is_lower
+        and after.pos_ in ("NOUN", "ADJ")
+    )
+
+
 def _describes(tok: Token) -> bool:
     """A word of a short description before a name: "Aids charity the", "Jewish rights group"."""
     return tok.lower_ == "the" or (
@@ -596,5 +626,6 @@ def _ends_apposition(tok: Token) -> bool:
     return (
         tok.text in {",", ".", ";", "(", ")", ":", "-", "—", "–", '"', "”"}
         or tok.is_space
+        or tok.lower_ in ("who", "whose", "which")  # "X, the Clash guitarist who …"
         or tok.lemma_.lower() in word_set("titles", "speech_verbs")
     )

@@ -243,3 +243,13 @@ def test_a_title_in_a_firm_s_division_or_region_works_for_the_firm(facts):
         "It was first proposed by Tom Ashby, professor of e-democracy at Oxford University."
     )
     assert ("Tom Ashby", "schema:jobTitle", "professor of e-democracy", "Asserted") in got
+
+
+def test_descriptions_before_the_firm_and_a_death_that_ends_the_posts(facts):
+    got = facts("Nigel Hart, head of music at London rock radio station Xfm, said so.")
+    assert ("Nigel Hart", "schema:worksFor", "Xfm", "Asserted") in got
+    got = facts("Music fans cheered Mick Joyce, the former Clash guitarist who produced it.")
+    assert ("Mick Joyce", "schema:memberOf", "Clash", "Past") in got
+    got = facts("Conductor Marco Vitti, director of Venice's famous La Fenice Theatre, has died.")
+    assert ("Marco Vitti", "schema:worksFor", "La Fenice Theatre", "Past") in got
+    assert ("Marco Vitti", "schema:worksFor", "La Fenice Theatre", "Asserted") not in got
