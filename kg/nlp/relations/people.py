@@ -318,7 +318,7 @@ def nationality(f: Found, ctx: Ctx) -> None:
         if named is not None:
             # "US tycoon X": a country named outright, not "US Treasury Secretary X"
             if (
-                named.cls == COUNTRY
+                (named.cls == COUNTRY or named.cls == PLACE and ctx.gaz.is_nation(named.name))
                 and named.end == tok.i + 1
                 and tok.i < f.start - 1
                 # "Italy coach X" is the national side's, "US tycoon Y" a national
