@@ -80,11 +80,14 @@ def _trim(span: Span) -> Span | None:
     # "Sindh province", "Gujarat state": the kind of place is no part of its name.
     while end - start > 1 and span.label_ in ("GPE", "LOC") and doc[end - 1].is_lower:
         end -= 1
-    # "Arsenal 2-1": a result, not part of the name (one token or three).
-    if end - start > 1 and _SCORE.fullmatch(doc[end - 1].text):
-        end -= 1
-    elif end - start > 3 and _SCORE.fullmatch(doc[end - 3 : end].text.replace(" ", "")):
-        end -= 3
+    # "Arsenal 2-1", "Jie Zheng 6-2 7-5": results, not part of the name (one token or three).
+    while True:
+        if end - start > 1 and _SCORE.fullmatch(doc[end - 1].text):
+            end -= 1
+        elif end - start > 3 and _SCORE.fullmatch(doc[end - 3 : end].text.replace(" ", "")):
+            end -= 3
+        else:
+            break
     return doc[start:end] if end > start else None
 
 

@@ -103,3 +103,16 @@ def test_names_listed_after_a_kind_of_organisation_are_organisations():
     assert _listed("firms", "firm", ["such", "as"]) == expected
     # people listed after a word for people stay people
     assert _listed("fans", "fan", ["like"]) == [("Hartford", "Person"), ("Kelso", "Person")]
+
+
+def test_results_after_a_name_are_no_part_of_it():
+    from spacy.tokens import Span
+
+    from kg.nlp.entities import find_entities
+
+    words = ["Kim", "beat", "Jie", "Zheng", "6", "-", "2", "7", "-", "5", "today", "."]
+    doc = Doc(spacy.blank("en").vocab, words=words)
+    for i, tok in enumerate(doc):
+        tok.is_sent_start = i == 0
+    doc.ents = [Span(doc, 2, 10, label="PERSON")]
+    assert [(f.name, f.cls) for f in find_entities(doc, gazetteer())] == [("Jie Zheng", "Person")]

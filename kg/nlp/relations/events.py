@@ -219,7 +219,7 @@ def attend(tok: Token, ctx: Ctx) -> None:
         events = typed_all(ctx, pobjs(tok, ["in", "at"]), EVENT)
         people = ctx.args(owner) if owner is not None else []
         if lemma in rule_words("attend", "award_nouns"):
-            # "Leigh received three Oscar nominations", "her Bafta win"
+            # "Leigh received three Oscar nominations", "her Bafta award"
             events += typed_all(ctx, kids(tok, "compound"), EVENT)
             if not people and tok.dep_ == "dobj":
                 people = [a for a in ctx.args(controller(tok.head)) if a.cls == PERSON]

@@ -334,15 +334,14 @@ def _within_owner(ctx: Ctx, f: Found, root: Token) -> None:
 
 
 def _country_s_place(ctx: Ctx, f: Found, country: Found) -> bool:
-    """Whether "Country's X" places X there: a city the gazetteer puts there, or a one-word
-    name or a name before a kind of place ("Phuket island") that it does not put elsewhere
-    (not "France's Club Mediterranee", a firm NER took for a place)."""
+    """Whether "Country's X" places X there: a city the gazetteer puts there, or a name
+    before a kind of place ("Phuket island", "Sindh province") that it does not put
+    elsewhere; not an unknown name alone ("France's Ubisoft", a firm NER took for a place)."""
     verdict = _city_check(ctx, f, country)
     if verdict is not None:
         return verdict
     after = ctx.doc[f.end] if f.end < len(ctx.doc) else None
-    kind = after is not None and after.lemma_.lower() in rule_words("contained", "kinds")
-    return f.end - f.start == 1 or kind
+    return after is not None and after.lemma_.lower() in rule_words("contained", "kinds")
 
 
 def gazetteer_contained(sent: Span, ctx: Ctx, found: list[Found] | None = None) -> None:
