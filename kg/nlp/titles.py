@@ -506,7 +506,15 @@ def _title_after(
         if field:
             title = f"{title} {doc[i].lower_} {doc[i + 1 : i + 1 + field].text}"
             i += 1 + field
-    if i < sent.end and doc[i].lower_ in {"of", "at", "for", "with", "in"} and org is None:
+    if i + 1 < sent.end and doc[i].lower_ == "and" and org is None:
+        # "X, a barrister and chairman of the League": the second title names the body
+        k = i + 1
+        while k < sent.end and k - i <= _MAX_WORDS and _is_title_token(doc[k]):
+            k += 1
+        second = match_title([t.text for t in doc[i + 1 : k]]) if k > i + 1 else None
+        if second is not None and k < sent.end and doc[k].lower_ in ("of", "at", "for"):
+            kind, title, i = second.kind, _title_text([t.text for t in doc[i + 1 : k]]), k
+    if i < sent.end and doc[i].lower_ in {"of", "at", "for", "with", "in", "to"} and org is None:
         k = i + 1
         # "at Aids charity the Terrence Higgins Trust", "at London rock radio station Xfm":
         # a short description may come first, a place in it too.

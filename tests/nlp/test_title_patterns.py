@@ -253,3 +253,12 @@ def test_descriptions_before_the_firm_and_a_death_that_ends_the_posts(facts):
     got = facts("Conductor Marco Vitti, director of Venice's famous La Fenice Theatre, has died.")
     assert ("Marco Vitti", "schema:worksFor", "La Fenice Theatre", "Past") in got
     assert ("Marco Vitti", "schema:worksFor", "La Fenice Theatre", "Asserted") not in got
+
+
+def test_a_second_title_names_the_body_and_an_office_to_a_body(facts):
+    got = facts("Jon Carver, a barrister and chairman of the League Against Cruel Sports, said so.")
+    assert ("Jon Carver", "kg:leaderOf", "League Against Cruel Sports", "Asserted") in got
+    got = facts("Paul Bateman, Chief Secretary to the Treasury, is to step down.")
+    assert ("Paul Bateman", "schema:worksFor", "Treasury", "Asserted") in got
+    got = facts("Jo Parker, ambassador to France, said so.")
+    assert not any(p == "schema:worksFor" for _, p, _, _ in got)
