@@ -361,13 +361,27 @@ def _subsequence(a: list[str], b: list[str]) -> bool:
 
 
 def _shortened(a: list[str], b: list[str]) -> bool:
-    """ "lib dems" / "liberal democrats": as many words, each a clipped form of the other's."""
+    """ "lib dems" / "liberal democrats", "man utd" / "manchester united": as many words,
+    each a clipped form of the other's."""
     if len(a) != len(b) or a == b:
         return False
-    return all(
-        len(x.rstrip("s")) >= 3 and y.rstrip("s").startswith(x.rstrip("s"))
-        for x, y in zip(a, b, strict=True)
+    pairs = [(x.rstrip("s"), y.rstrip("s")) for x, y in zip(a, b, strict=True)]
+    # letters in order only beside a word that begins the other ("man utd"), never
+    # alone ("BdB" is not the Bundesbank)
+    return all(_clipped(x, y, letters=len(a) > 1) for x, y in pairs) and any(
+        len(x) >= 3 and y.startswith(x) for x, y in pairs
     )
+
+
+def _clipped(x: str, y: str, *, letters: bool) -> bool:
+    """ "lib" of "liberal", and if ``letters``, "utd" of "united": a word of three letters
+    or more that begins another, or its letters in order from the same first one."""
+    if len(x) < 3:
+        return False
+    if y.startswith(x):
+        return True
+    it = iter(y)
+    return letters and x[0] == y[0] and all(c in it for c in x)
 
 
 def plural_group(name: str) -> str:

@@ -175,6 +175,9 @@ def test_labels_do_not_depend_on_order_or_frequency():
         ("acme", "acme scotland", False),  # a first word is another rule's business
         ("radio 4", "itv radio 4", False),  # "itv" is no organisation of the article
         ("liberal party", "liberal democrats", False),
+        ("man utd", "manchester united", True),  # letters in order
+        ("man utd", "manchester city", False),
+        ("new labour", "north london", False),  # "new" is no clipped "north"
     ],
 )
 def test_org_variants_within_an_article(short, full, same):
