@@ -279,7 +279,16 @@ def _canonical_groups(
     # the one longer name it begins ("Nikkei", "Nikkei Asia"); within one article,
     # the other ways one body is named twice ("Columbia Distributor", "Lib Dems",
     # "Radio 4").
-    _merge_short_names(names, group, ORGANIZATION, _first_word_of)
+    _merge_short_names(
+        names,
+        group,
+        ORGANIZATION,
+        # "BBC" is not "BBC Radio 4": an acronym opening a longer name is its parent
+        lambda aid, short, full, same: (
+            not names[(aid, ORGANIZATION, short)].isupper()
+            and _first_word_of(aid, short, full, same)
+        ),
+    )
     _merge_org_variants(names, group)
     _spread_org_variants(names, group)
     for cls in _ACRONYM_CLASSES:

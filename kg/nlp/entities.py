@@ -136,8 +136,15 @@ def classify(span: Span, label: str, gaz: Gazetteer) -> tuple[str, str] | None:
         if span[-1].tag_ != "NNPS" or not is_party_name(span, gaz):
             return None  # a nationality or a faith, or one man NER took for a people
         return ORGANIZATION, name
-    if cls == PERSON and span[-1].tag_ == "NNPS" and span[-1].is_title:
-        return ORGANIZATION, name  # "the Lib Dems": no one person's name is plural
+    if (
+        cls == PERSON
+        and span[-1].tag_ == "NNPS"
+        and span[-1].is_title
+        and span.start > 0
+        and span.doc[span.start - 1].lower_ == "the"
+    ):
+        # "the Lib Dems": no one person's name is plural (but "Gavyn Davies" is a name)
+        return ORGANIZATION, name
     if cls == PERSON and len(span) == 1 and name.isupper() and len(name) >= 3:
         return ORGANIZATION, name  # "CENTR", "UKIF": an acronym is no person's name
     org_heads = word_set("entities", "organization", "heads")

@@ -245,16 +245,24 @@ def find_titles(doc: Doc, entities: list[Found], gaz: Gazetteer) -> list[TitleFa
 
 
 def _died(doc: Doc, person: Found) -> bool:
-    """Whether the sentence says the person has died ("X, director of Y, has died"): the
-    posts it gives are over."""
+    """Whether the sentence says the person's posts are over: they died, resigned or quit
+    ("X, director of Y, has died", "the resignation of director-general X", "the deaths
+    of player X and lock Y")."""
     head = doc[person.end - 1]
-    while head.dep_ in ("compound", "appos") and head.head.i != head.i:
+    while head.dep_ in ("compound", "appos", "conj") and head.head.i != head.i:
         head = head.head
     verb = head.head
-    return head.dep_ == "nsubj" and (
-        verb.lemma_.lower() == "die"
-        or verb.lemma_.lower() == "pass"
-        and any(c.dep_ == "prt" and c.lower_ == "away" for c in verb.children)
+    lemma = verb.lemma_.lower()
+    return (
+        head.dep_ == "nsubj"
+        and (
+            lemma == "die"  # "quit" or "resigned as" ends one post only: modality reads it
+            or lemma == "pass"
+            and any(c.dep_ == "prt" and c.lower_ == "away" for c in verb.children)
+        )
+        or head.dep_ == "pobj"
+        and verb.lower_ == "of"
+        and verb.head.lemma_.lower() in word_set("cues", "past", "ending_nouns")
     )
 
 

@@ -383,3 +383,11 @@ def test_a_country_named_before_words_for_a_person(run):
     assert not any(p == "schema:homeLocation" for _, p, _, _ in got)
     got = _facts(run("Italy coach John Kirwin has challenged his side."))
     assert not any(p == "schema:homeLocation" for _, p, _, _ in got)
+
+
+def test_a_name_opening_with_another_body_s_acronym_is_part_of_it(run):
+    got = _facts(run("He told BBC Radio 4's Today programme that the BBC was wrong."))
+    assert ("BBC Radio 4", "schema:parentOrganization", "BBC", "Asserted") in got
+    # a country's code opening a name is no parent
+    got = _facts(run("The UK Film Council said the US was wrong."))
+    assert not any(p == "schema:parentOrganization" for _, p, _, _ in got)

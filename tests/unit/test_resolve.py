@@ -237,3 +237,9 @@ def test_a_variant_bound_to_two_bodies_stays_alone_elsewhere():
     )
     alone = res.lookup("c", "Organization", "Acme Group")
     assert alone is not None and alone.label == "Acme Group"
+
+
+def test_an_acronym_is_not_the_longer_name_it_opens():
+    res = resolve([_ex("a", "", ("BBC", "Organization"), ("BBC Radio 4", "Organization"))])
+    bbc = res.lookup("a", "Organization", "BBC")
+    assert bbc is not None and bbc.label == "BBC"

@@ -49,7 +49,7 @@ from kg.nlp.relations.core import Ctx, dedupe, fits, rule_words
 from kg.nlp.relations.diplomacy import agreement, oppose, partner, party
 from kg.nlp.relations.events import at_event, attend, event_location, named_place, parse_when
 from kg.nlp.relations.jobs import club_possessive, leader, person_of, role, works
-from kg.nlp.relations.orgs import founder, member, office, parent
+from kg.nlp.relations.orgs import founder, member, office, parent, sub_brand
 from kg.nlp.relations.people import (
     from_place,
     home,
@@ -164,4 +164,5 @@ _MENTION_RULES = (
     org_appos,
     org_described,
     national_org,
+    sub_brand,
 )

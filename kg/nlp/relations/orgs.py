@@ -7,7 +7,8 @@ from collections.abc import Iterator
 from spacy.tokens import Token
 
 from kg.nlp.coref import Arg
-from kg.nlp.relations.core import Ctx, listed, owners_of, rule_words, typed, typed_all
+from kg.nlp.entities import Found
+from kg.nlp.relations.core import Ctx, listed, owners_of, rule_number, rule_words, typed, typed_all
 from kg.nlp.relations.parse import (
     agent,
     controller,
@@ -200,6 +201,39 @@ def member(tok: Token, ctx: Ctx) -> None:
         trigger,
         scope=[tok],
         local=tok.dep_ in ("appos", "compound"),
+    )
+
+
+def sub_brand(f: Found, ctx: Ctx) -> None:
+    """ "BBC Radio 4", "BT Retail": a name that opens with the acronym of another
+    organisation the article names is a part of it (schema:parentOrganization)."""
+    doc = ctx.doc
+    first = doc[f.start]
+    if (
+        f.cls != ORGANIZATION
+        or f.end - f.start < 2
+        or not (first.is_upper and len(first) >= 2)
+        or doc[f.start + 1].lower_ not in rule_words("parent", "unit_words")
+    ):
+        return
+    parent = next(
+        (
+            g
+            for g in ctx.m.entities
+            if g.cls == ORGANIZATION and g.name == first.text and g.end - g.start == 1
+        ),
+        None,
+    )
+    if parent is None or f.name == parent.name:
+        return
+    ctx.emit(
+        "parent:name",
+        "schema:parentOrganization",
+        [ctx.m.arg(f)],
+        [ctx.m.arg(parent)],
+        first,
+        base=rule_number("parent", "name_base"),
+        local=True,
     )
 
 

@@ -29,21 +29,23 @@ from kg.records import COUNTRY, ORGANIZATION, PERSON, PLACE, Modality
 
 def _destinations(ctx: Ctx, toks: list[Token]) -> list[Arg]:
     """Where a visit goes: places and countries, and a city NER took for an organisation
-    ("visited Leeds"), unless a rule of the article made it a club or a firm."""
-    out = []
-    for t in toks:
-        for a in ctx.args(t, descriptions=False):
-            found = ctx.m.at(a.token)
-            if (
-                a.cls == ORGANIZATION
-                and found is not None
-                and found.rule.startswith("ner")
-                and ":" not in found.rule.removeprefix("ner:")
-                and ctx.gaz.countries_of_city(a.name)
-            ):
-                a = replace(a, cls=PLACE)
-            if a.cls in (PLACE, COUNTRY):
-                out.append(a)
+    or a person ("visited Leeds"), unless a rule of the article made it a club or a firm."""
+    out: list[Arg] = []
+    for t in [c for tok in toks for c in (tok, *tok.conjuncts)]:
+        found = ctx.m.at(t)
+        if (
+            found is not None
+            and found.cls in (ORGANIZATION, PERSON)
+            and found.rule.startswith("ner")
+            and ":" not in found.rule.removeprefix("ner:")
+            and (found.cls == ORGANIZATION or found.end - found.start == 1)
+            and ctx.gaz.countries_of_city(found.name)
+        ):
+            out.append(replace(ctx.m.arg(found), cls=PLACE))
+            continue
+        arg = ctx.m.one(t, descriptions=False)
+        if arg is not None and arg.cls in (PLACE, COUNTRY) and arg not in out:
+            out.append(arg)
     return out
 
 
