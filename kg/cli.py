@@ -554,8 +554,8 @@ def validate_cmd(
         outcome = validate_files(list(files), fmt)
         what = f"{len(files)} file(s) conform"
     else:
-        from kg.pipeline import validate_store
         from kg.store import open_store
+        from kg.validate import validate_store
 
         with open_store(read_only=True, **store_opts) as store:
             outcome = validate_store(store)
@@ -593,14 +593,14 @@ def load(files: tuple[str, ...], fmt: str | None, store_opts: dict[str, Any]) ->
     from pathlib import Path
 
     from kg.store import open_store
+    from kg.store.base import LoadedFile
 
     quiet = click.get_current_context().meta.get("kg.quiet")
-    failed = 0
     with _writing(open_store(**store_opts)) as store:
-        for loaded in store.load_files([Path(name) for name in files], fmt):
+
+        def say(loaded: LoadedFile) -> None:
             if loaded.error is not None:
                 _report_failure(loaded.error)
-                failed += 1
             elif not quiet:
                 filled = [g for g, n in loaded.counts.items() if n]
                 click.echo(
@@ -608,6 +608,9 @@ def load(files: tuple[str, ...], fmt: str | None, store_opts: dict[str, Any]) ->
                     f"triples loaded into {store.location}",
                     err=True,
                 )
+
+        done = store.load_files([Path(name) for name in files], fmt, say)
+    failed = any(loaded.error is not None for loaded in done)
     sys.exit(EXIT_INPUTS_FAILED if failed else EXIT_OK)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from abc import ABC, abstractmethod
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
@@ -176,20 +176,30 @@ class Store(ABC):
         self.replace_graphs(graphs)
         return {iri: data.count(b"\n") for iri, data in graphs.items()}
 
-    def load_files(self, paths: Sequence[Path], fmt: str | None = None) -> Iterator[LoadedFile]:
+    def load_files(
+        self,
+        paths: Sequence[Path],
+        fmt: str | None = None,
+        on_file: Callable[[LoadedFile], None] | None = None,
+    ) -> list[LoadedFile]:
         """(Re)load the ontology, then each file (as :meth:`load_file`); a file that
         cannot be read or parsed is reported in its :class:`LoadedFile` and the others
-        still load. Each file is yielded once its graphs are in the store.
+        still load. ``on_file`` is called with each file once its graphs are in the store.
 
         Raises:
             StoreError: the store failed.
         """
         self.load_ontology()
+        done: list[LoadedFile] = []
         for path in paths:
             try:
-                yield LoadedFile(str(path), self.load_file(path, fmt))
+                loaded = LoadedFile(str(path), self.load_file(path, fmt))
             except InputError as exc:
-                yield LoadedFile(str(path), error=exc)
+                loaded = LoadedFile(str(path), error=exc)
+            done.append(loaded)
+            if on_file is not None:
+                on_file(loaded)
+        return done
 
     def load_ontology(self) -> int:
         """(Re)load the packaged ontology into :data:`ONTOLOGY_GRAPH`; its triple count."""

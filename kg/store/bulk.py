@@ -25,12 +25,8 @@ and the caller loads transactionally instead.
 from __future__ import annotations
 
 import contextlib
-import ctypes
-import errno
-import fcntl
 import itertools
 import logging
-import os
 import shutil
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
@@ -38,6 +34,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from kg.errors import InputError, StoreError
+from kg.store.atomic import staging_dir
 from kg.store.base import LoadedFile
 from kg.store.split import (
     TermTooLarge,
@@ -47,70 +44,13 @@ from kg.store.split import (
     parse_quads,
 )
 
-__all__ = ["DirLock", "exchange", "first_load", "staging_dir"]
+__all__ = ["first_load"]
 
 logger = logging.getLogger(__name__)
 
 #: Quads handed to one ``bulk_extend`` call (measured: 100,000 quads a call use
 #: 125 MB where one call for everything used 380 MB, at the same speed).
 BULK_PIECE = 200_000
-_AT_FDCWD = -100
-_RENAME_EXCHANGE = 2
-
-
-class DirLock:
-    """An exclusive ``flock`` on the store folder itself, held by kg's writers.
-
-    RocksDB's own lock lives in a file inside the folder; the fast first load
-    must close RocksDB before it swaps folders, and this lock keeps other kg
-    writers out over that moment too.
-    """
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        self._fd: int | None = os.open(path, os.O_RDONLY | os.O_DIRECTORY)
-        try:
-            fcntl.flock(self._fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError as exc:
-            self.release()
-            if exc.errno in (errno.EWOULDBLOCK, errno.EAGAIN):
-                raise StoreError(
-                    f"store {path} is in use by another process; try again when it has finished"
-                ) from None
-            raise
-        # The folder may have been swapped for a new one while we waited: lock that one.
-        if path.stat().st_ino != os.fstat(self._fd).st_ino:
-            self.release()
-            raise StoreError(f"store {path} was replaced while being opened; try again")
-
-    def release(self) -> None:
-        if self._fd is not None:
-            os.close(self._fd)  # closing the last descriptor releases the flock
-            self._fd = None
-
-
-def staging_dir(path: Path) -> Path:
-    """Where the new store of a first load is built: a hidden folder beside ``path``."""
-    return path.with_name(f".{path.name}.kg-new")
-
-
-def exchange(new: Path, old: Path) -> None:
-    """Put the folder ``new`` at ``old``'s place and ``old`` at ``new``'s, atomically
-    where the system can (Linux ``renameat2``), else by two renames."""
-    libc = ctypes.CDLL(None, use_errno=True)
-    renameat2 = getattr(libc, "renameat2", None)
-    if renameat2 is not None:
-        done = renameat2(_AT_FDCWD, os.fsencode(new), _AT_FDCWD, os.fsencode(old), _RENAME_EXCHANGE)
-        if done == 0:
-            return
-        code = ctypes.get_errno()
-        if code not in (errno.EINVAL, errno.ENOSYS, errno.ENOTSUP):
-            raise OSError(code, os.strerror(code), str(old))
-    aside = old.with_name(f".{old.name}.kg-old")
-    shutil.rmtree(aside, ignore_errors=True)
-    old.rename(aside)
-    new.rename(old)
-    aside.rename(new)
 
 
 def _file_quads(

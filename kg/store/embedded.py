@@ -1,29 +1,24 @@
 """The embedded store: Oxigraph (RocksDB) in a folder, loads in one transaction, one writer.
 
-Locking: RocksDB lets one process open a store read-write. A second writer
-gets :class:`StoreError` "store DIR is in use by another process". Readers
-open the store read-only, which takes no lock, so queries work while a load
-runs; they see the store as it was when they opened it. RocksDB calls that
-"undefined behaviour"; what happens in practice is that a reader opening
-just as the writer compacts may miss a file, which the reader here retries.
-A writer flushes on close, so that readers need not replay a long log.
+Locking: a writer holds RocksDB's lock and kg's own (:class:`DirLock`); a
+second writer gets "store DIR is in use by another process". Readers open
+the store read-only, which takes no lock, so queries work while a load runs
+and see the store as it was when they opened it (a reader opening just as
+the writer compacts may miss a file, and retries). A writer flushes on close.
 
 Atomicity: :meth:`EmbeddedStore.replace_graphs` parses every graph first,
-then applies all of them in one transaction: ``Store.extend`` when none of
-the graphs is in the store yet (the common case, and fast), else one SPARQL
-update that deletes and inserts. A bad graph, an error, Ctrl-C or a killed process leaves the
-store as it was before the call, or (once the transaction has committed)
-as it is after it; never in between.
+then applies all of them in one transaction (``Store.extend``, or one SPARQL
+update when some are in the store): an error, Ctrl-C or kill -9 leaves the
+store as before the call or as after it. Files stream a batch of whole
+graphs per transaction (:meth:`EmbeddedStore.load_file`); the first load
+into an empty store is built beside it and swapped in (:mod:`kg.store.bulk`).
 """
 
 from __future__ import annotations
 
-import contextlib
 import logging
-import signal
-import threading
 import time
-from collections.abc import Callable, Iterator, Mapping, Sequence, Set
+from collections.abc import Callable, Mapping, Sequence, Set
 from pathlib import Path
 from typing import BinaryIO, TypeVar
 
@@ -32,10 +27,11 @@ import pyoxigraph as ox
 from kg.errors import StoreError
 from kg.prefixes import PREFIXES
 from kg.query import QueryResult, Term
+from kg.store.atomic import DirLock, commit_whole, exchange
 from kg.store.base import LoadedFile, Store
-from kg.store.bulk import DirLock, exchange, first_load
+from kg.store.bulk import first_load
 from kg.store.sparql import from_ox, one_line, to_ox, turtle
-from kg.store.split import TermTooLarge, file_format, is_article_type, parse_quads
+from kg.store.split import TermTooLarge, file_format, names_articles, parse_quads
 from kg.store.stream import write_bindings, write_boolean
 
 __all__ = ["EmbeddedStore"]
@@ -50,33 +46,6 @@ def _is_race(exc: BaseException) -> bool:
     return "Corruption" in str(exc) or "No such file" in str(exc)
 
 
-@contextlib.contextmanager
-def _commit_whole() -> Iterator[None]:
-    """Hold Ctrl-C (and SIGTERM) until the block ends: the transaction commits (or fails) whole, and
-    what kg records of it (the graphs written) is true when KeyboardInterrupt comes.
-
-    A handler that notes the signal, not a signal mask: RocksDB's own threads
-    would take a masked SIGINT, and Python would raise as the commit returns.
-    """
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    pending: list[int] = []
-    held = (signal.SIGINT, signal.SIGTERM)
-    previous = {sig: signal.signal(sig, lambda signum, _: pending.append(signum)) for sig in held}
-    try:
-        yield
-    finally:
-        for sig, handler in previous.items():
-            signal.signal(sig, handler)
-    for sig in dict.fromkeys(pending):
-        handler = previous[sig]
-        if callable(handler):
-            handler(sig, None)  # Python's default for SIGINT raises KeyboardInterrupt
-        elif handler == signal.SIG_DFL:
-            signal.raise_signal(sig)
-
-
 #: Quads per transaction when an N-Quads or TriG file streams in (a graph is
 #: never cut: a batch ends at the first graph boundary past this many).
 LOAD_BATCH = 20_000
@@ -85,16 +54,6 @@ LOAD_BATCH = 20_000
 GRAPH_PIECE = 50_000
 #: Quads loaded between flushes of RocksDB's memtables to disk (memory stays flat).
 FLUSH_EVERY = 100_000
-
-
-def _names_articles(quads: Iterator[ox.Quad], fmt: str) -> bool:
-    """Read every quad (so that a bad file fails here); whether Turtle or N-Triples names
-    a schema:NewsArticle (and must be split by article, in memory)."""
-    if fmt in ("turtle", "ntriples"):
-        return any(map(is_article_type, quads))
-    for _ in quads:
-        pass
-    return False
 
 
 def _store_error(path: Path, exc: BaseException) -> StoreError:
@@ -181,7 +140,12 @@ class EmbeddedStore(Store):
         self._release()
         self._closed = True
 
-    def load_files(self, paths: Sequence[Path], fmt: str | None = None) -> Iterator[LoadedFile]:
+    def load_files(
+        self,
+        paths: Sequence[Path],
+        fmt: str | None = None,
+        on_file: Callable[[LoadedFile], None] | None = None,
+    ) -> list[LoadedFile]:
         """As :meth:`Store.load_files`; into an empty store at bulk speed (:mod:`kg.store.bulk`)."""
         loaded = None
         if not self.read_only and self._is_empty():
@@ -191,17 +155,18 @@ class EmbeddedStore(Store):
                 self.path, paths, fmt, (ONTOLOGY_GRAPH, ontology_ntriples()), self._swap_in
             )
         if loaded is None:
-            yield from super().load_files(paths, fmt)
-            return
+            return super().load_files(paths, fmt, on_file)
         self.graphs_written += 1 + sum(len(f.counts) for f in loaded)
-        yield from loaded
+        for each in loaded if on_file is not None else ():
+            on_file(each)
+        return loaded
 
     def _is_empty(self) -> bool:
         return self._read(lambda store: next(iter(store), None) is None)
 
     def _swap_in(self, folder: Path) -> None:
         """Put the store built in ``folder`` in place of this (empty) one, whole."""
-        with _commit_whole():
+        with commit_whole():
             self._store = None  # RocksDB closed; our DirLock still keeps writers out
             try:
                 exchange(folder, self.path)
@@ -226,7 +191,7 @@ class EmbeddedStore(Store):
             return
         try:
             # Both paths are one transaction: every graph is replaced, or none.
-            with _commit_whole():
+            with commit_whole():
                 if any(self._holds(g) for g in parsed):
                     self._replace(parsed)
                 else:
@@ -262,13 +227,13 @@ class EmbeddedStore(Store):
         long_lines = False
         try:
             # the whole file parses, or InputError before anything is written
-            if _names_articles(parse_quads(path, fmt, file_graph.value), fmt):
+            if names_articles(parse_quads(path, fmt, file_graph.value), fmt):
                 return super().load_file(path, fmt)
         except TermTooLarge:
             if fmt not in ("ntriples", "nquads"):
                 raise
             long_lines = True  # a literal over Oxigraph's limit: read line by line
-            if _names_articles(parse_quads(path, fmt, file_graph.value, long_lines=True), fmt):
+            if names_articles(parse_quads(path, fmt, file_graph.value, long_lines=True), fmt):
                 return super().load_file(path, fmt)
         counts: dict[str, int] = {file_graph.value: 0}
         written: set[ox.NamedNode] = set()
@@ -306,7 +271,7 @@ class EmbeddedStore(Store):
         if not batch:
             return
         try:
-            with _commit_whole():
+            with commit_whole():
                 if any(g not in written and self._holds(g) for g in batch):
                     self._replace(batch, keep=written)
                 else:

@@ -23,8 +23,10 @@ __all__ = [
     "STDIN_GRAPH",
     "file_format",
     "graphs_from_file",
+    "graphs_of_nquads",
     "holds_articles",
     "is_article_type",
+    "names_articles",
     "ntriples_of",
     "parse_quads",
     "split_by_article",
@@ -353,3 +355,32 @@ def holds_articles(path: Path, fmt: str) -> bool:
         InputError: the file cannot be read or parsed.
     """
     return any(is_article_type(q) for q in parse_quads(path, fmt, path.resolve().as_uri()))
+
+
+def graphs_of_nquads(path: Path) -> Iterator[bytes]:
+    """The graphs of an N-Quads file as N-Triples, streamed: one run of quads of a graph
+    at a time (kg export writes each graph's quads together).
+
+    Raises:
+        InputError: the file cannot be read or parsed.
+    """
+    last: object = None
+    triples: list[ox.Triple] = []
+    for quad in parse_quads(path, "nquads", path.resolve().as_uri()):
+        if quad.graph_name != last:
+            if triples:
+                yield ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""
+            last, triples = quad.graph_name, []
+        triples.append(quad.triple)
+    if triples:
+        yield ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""
+
+
+def names_articles(quads: Iterator[ox.Quad], fmt: str) -> bool:
+    """Read every quad (so that a bad file fails here); whether Turtle or N-Triples names
+    a schema:NewsArticle (and must be split by article, in memory)."""
+    if fmt in ("turtle", "ntriples"):
+        return any(map(is_article_type, quads))
+    for _ in quads:
+        pass
+    return False

@@ -20,7 +20,7 @@ from kg.cli import cli
 from kg.errors import StoreError
 from kg.query import saved_queries
 from kg.store import Store, open_store
-from kg.store.bulk import exchange, staging_dir
+from kg.store.atomic import exchange, staging_dir
 
 TWO_ARTICLES = Path(__file__).parent.parent / "data" / "store" / "two-articles.ttl"
 CONFLICTS = TWO_ARTICLES.with_name("conflicts.ttl")
