@@ -6,8 +6,8 @@ Writes MEGABYTES (default 200) of N-Quads shaped like kg's output (articles'
 named graphs, entities with labels shared between articles, statements with
 long evidence literals) to a temporary folder, loads it with `kg load` into
 a fresh embedded store (the bulk first load) and again into that store (a
-store with data: transactions), validates it with `kg validate`, runs a
-query returning every quad with `kg query`, then loads a Turtle file of
+store with data: transactions), runs a query returning every quad with
+`kg query`, then loads a Turtle file of
 one RDF list of --list MB (default 5) into a fresh store and into the
 store with data. With --store DIR (say, a store of the whole BBC corpus),
 also `kg query` of every quad and `kg validate --store` on that store.
@@ -121,7 +121,6 @@ def main() -> None:
                 "kg load (again: store with data)",
                 [str(KG), "load", str(data), "--store", str(store), "-q"],
             ),
-            ("kg validate", [str(KG), "validate", str(data), "-q"]),
             (
                 "kg query (every quad, TSV)",
                 [str(KG), "query", "--store", str(store), "--format", "tsv", every_quad],
