@@ -254,8 +254,9 @@ def parse_quads(path: Path, fmt: str, base: str, *, long_lines: bool = False) ->
         raise InputError(str(path), f"cannot parse {fmt}: {one_line(exc)}") from None
     except MemoryError as exc:
         raise TermTooLarge(str(path), too_large_term(exc)) from None
-    except OSError as exc:
-        raise InputError(str(path), f"cannot read ({exc.strerror or exc})") from None
+    except OSError as exc:  # Oxigraph's: "No such file or directory (os error 2)"
+        why = exc.strerror or re.sub(r" \(os error \d+\)$", "", str(exc))
+        raise InputError(str(path), f"cannot read ({why})") from None
 
 
 #: Lines at least this long are parsed by :func:`_long_line` (Oxigraph's limit is 16 MiB).

@@ -195,7 +195,7 @@ def test_an_interrupted_first_load_leaves_the_empty_store(
 ) -> None:
     store_dir = tmp_path / "store"
     proc = _start_load(store_dir, big_file)
-    time.sleep(0.5)  # into the bulk writes (several seconds)
+    time.sleep(0.2)  # into the bulk writes (several seconds)
     os.kill(proc.pid, sig)
     code, err = _finish(proc)
     if sig == signal.SIGKILL:
