@@ -7,6 +7,7 @@ import ctypes
 import errno
 import fcntl
 import os
+import re
 import shutil
 import signal
 import threading
@@ -15,7 +16,7 @@ from pathlib import Path
 
 from kg.errors import StoreError
 
-__all__ = ["DirLock", "commit_whole", "exchange", "staging_dir"]
+__all__ = ["DirLock", "commit_whole", "exchange", "only_store_files", "staging_dir"]
 
 _AT_FDCWD = -100
 _RENAME_EXCHANGE = 2
@@ -101,3 +102,17 @@ def exchange(new: Path, old: Path) -> None:
     old.rename(aside)
     new.rename(old)
     aside.rename(new)
+
+
+# What RocksDB keeps in a store folder (Oxigraph 0.5): nothing else may be swapped away.
+_STORE_FILE = re.compile(
+    r"CURRENT|IDENTITY|LOCK|LOG(\.old\.\d+)?|MANIFEST-\d+|OPTIONS-\d+(\.dbtmp)?|\d+\.(log|sst|blob)"
+)
+
+
+def only_store_files(path: Path) -> bool:
+    """Whether ``path`` is a folder (not a link to one) holding nothing but a store's
+    own files, so that swapping it away and removing it loses nothing of the user's."""
+    if path.is_symlink():  # a swap would move the link, not the folder it names
+        return False
+    return all(_STORE_FILE.fullmatch(entry.name) for entry in path.iterdir())

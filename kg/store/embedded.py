@@ -27,7 +27,7 @@ import pyoxigraph as ox
 from kg.errors import StoreError
 from kg.prefixes import PREFIXES
 from kg.query import QueryResult, Term
-from kg.store.atomic import DirLock, commit_whole, exchange
+from kg.store.atomic import DirLock, commit_whole, exchange, only_store_files
 from kg.store.base import LoadedFile, Store
 from kg.store.bulk import first_load
 from kg.store.sparql import from_ox, one_line, to_ox, turtle
@@ -148,7 +148,7 @@ class EmbeddedStore(Store):
     ) -> list[LoadedFile]:
         """As :meth:`Store.load_files`; into an empty store at bulk speed (:mod:`kg.store.bulk`)."""
         loaded = None
-        if not self.read_only and self._is_empty():
+        if not self.read_only and self._is_empty() and only_store_files(self.path):
             from kg.store.base import ONTOLOGY_GRAPH, ontology_ntriples
 
             loaded = first_load(

@@ -118,6 +118,29 @@ def test_a_bad_file_is_named_and_the_others_load(tmp_path: Path) -> None:
     assert "urn:x:g" in names and "urn:x:h" not in names  # nothing of the bad file
 
 
+def test_a_folder_holding_other_files_is_loaded_in_place(tmp_path: Path) -> None:
+    store_dir = tmp_path / "store"
+    store_dir.mkdir()
+    (store_dir / "notes.txt").write_text("mine")  # --store named a folder of the user's
+    result = CliRunner().invoke(cli, ["load", str(TWO_ARTICLES), "--store", str(store_dir)])
+    assert result.exit_code == 0, result.stderr
+    assert (store_dir / "notes.txt").read_text() == "mine"
+    assert not staging_dir(store_dir).exists()
+    with open_store(store_dir, read_only=True) as store:
+        assert store.stats().articles == 2
+
+
+def test_a_store_named_by_a_link_stays_a_link(tmp_path: Path) -> None:
+    (tmp_path / "real").mkdir()
+    link = tmp_path / "store"
+    link.symlink_to(tmp_path / "real")
+    result = CliRunner().invoke(cli, ["load", str(TWO_ARTICLES), "--store", str(link)])
+    assert result.exit_code == 0, result.stderr
+    assert link.is_symlink()
+    with open_store(tmp_path / "real", read_only=True) as store:
+        assert store.stats().articles == 2
+
+
 def test_exchange_swaps_two_folders(tmp_path: Path) -> None:
     new, old = tmp_path / "new", tmp_path / "old"
     new.mkdir()
