@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 __all__ = [
     "FORMATS",
     "ValidationReport",
-    "merge_reports",
+    "combine",
     "validate",
     "validate_files",
     "validate_graphs",
@@ -92,19 +92,19 @@ def validate(data: Graph, *, shapes: Graph | None = None) -> ValidationReport:
     )
 
 
-def merge_reports(reports: Sequence[ValidationReport]) -> ValidationReport:
-    """One report for several validations of parts of a dataset (each part whole)."""
-    if len(reports) == 1:
-        return reports[0]
-    failing = [r for r in reports if not r.conforms]
+def combine(reports: Sequence[ValidationReport]) -> ValidationReport:
+    """One report for several validations: conforms if all do, results of all."""
+    failed = [r for r in reports if not r.conforms]
     graph = Graph(bind_namespaces="none")
-    for report in failing:
-        graph += report.graph
+    for r in failed:
+        graph += r.graph
     return ValidationReport(
-        conforms=not failing,
-        text="\n".join(r.text for r in failing) if failing else reports[0].text,
+        conforms=not failed,
+        text="\n".join(r.text for r in failed)
+        if failed
+        else (reports[0].text if reports else "Validation Report\nConforms: True\n"),
         graph=graph,
-        violations=sum(r.violations for r in failing),
+        violations=sum(r.violations for r in failed),
     )
 
 
@@ -136,7 +136,7 @@ def validate_graphs(graphs: Iterable[bytes]) -> ValidationReport:
             batch, size = [], 0
     if batch or not reports:
         reports.append(validate(_graph_of(b"".join(batch))))
-    return merge_reports(reports)
+    return combine(reports)
 
 
 #: Memory a file takes as an rdflib graph, per byte of the file (measured on kg's
@@ -210,7 +210,7 @@ def validate_files(paths: Iterable[str | Path], fmt: str | None = None) -> Valid
             raise InputError(
                 ", ".join(rest), "too large to validate in memory; see `kg validate --help`"
             ) from None
-    return merge_reports(reports)
+    return combine(reports)
 
 
 #: Named graphs fetched from a store by one query in :func:`validate_store`.

@@ -10,7 +10,7 @@ the two folders in one ``renameat2(RENAME_EXCHANGE)`` (two renames where the
 system has no exchange; the old store was empty, so a kill between them
 leaves no data behind). Whatever interrupts the build, the store is the old
 (empty) one; a re-run clears the half-built folder. The store's writer lock
-(:class:`DirLock`, beside RocksDB's own) is held throughout, so a second
+(:class:`~kg.store.atomic.DirLock`, beside RocksDB's own) is held throughout, so a second
 writer gets "in use" until the new store is in place.
 
 The new store holds exactly what a transactional load writes: each quad in
@@ -53,6 +53,14 @@ logger = logging.getLogger(__name__)
 BULK_PIECE = 200_000
 
 
+def _twice(iri: str, ntriples: bytes) -> Iterator[ox.Quad]:
+    """The triples of one graph (N-Triples) in that graph and in the default graph."""
+    graph = ox.NamedNode(iri)
+    for t in ox.parse(ntriples, format=ox.RdfFormat.N_TRIPLES, rename_blank_nodes=True):
+        yield ox.Quad(t.subject, t.predicate, t.object, graph)
+        yield ox.Quad(t.subject, t.predicate, t.object)
+
+
 def _file_quads(
     path: Path, fmt: str, index: int, counts: dict[str, int], owner: dict[str, int]
 ) -> Iterator[ox.Quad]:
@@ -77,11 +85,8 @@ def _file_quads(
         # split by article in memory, as a transactional load does
         for iri, data in graphs_from_file(path, fmt).items():
             claim(iri)
-            graph = ox.NamedNode(iri)
             counts[iri] = data.count(b"\n")
-            for t in ox.parse(data, format=ox.RdfFormat.N_TRIPLES, rename_blank_nodes=True):
-                yield ox.Quad(t.subject, t.predicate, t.object, graph)
-                yield ox.Quad(t.subject, t.predicate, t.object)
+            yield from _twice(iri, data)
         return
     last: object = None
     key, unnamed = file_graph.value, False
@@ -125,11 +130,8 @@ def _build(
     def quads() -> Iterator[ox.Quad]:
         if ontology is not None:
             iri, data = ontology
-            graph = ox.NamedNode(iri)
             owner[iri] = -1
-            for t in ox.parse(data, format=ox.RdfFormat.N_TRIPLES, rename_blank_nodes=True):
-                yield ox.Quad(t.subject, t.predicate, t.object, graph)
-                yield ox.Quad(t.subject, t.predicate, t.object)
+            yield from _twice(iri, data)
         for index, (path, loaded) in enumerate(zip(paths, files, strict=True)):
             try:
                 yield from _file_quads(path, file_format(path, fmt), index, loaded.counts, owner)
