@@ -95,7 +95,7 @@ def handle_errors(func: F) -> F:
         except KgError as exc:
             fail(exc)
         except KeyboardInterrupt:
-            click.echo(f"Interrupted: {_written()}nothing was left half-written.", err=True)
+            click.echo(f"Interrupted: {_written()}{_in_part()}.", err=True)
             sys.exit(130)
 
     return wrapper  # type: ignore[return-value]
@@ -108,6 +108,19 @@ def _written() -> str:
     done = [s for s in stores if s.graphs_written]
     return "".join(
         f"{s.graphs_written} graph(s) had been written to {s.location}, each whole; " for s in done
+    )
+
+
+def _in_part() -> str:
+    """The graph a store was writing in pieces when interrupted, if any (kg.store)."""
+    ctx = click.get_current_context(silent=True)
+    stores = ctx.meta.get("kg.stores", []) if ctx is not None else []
+    parts = [f"<{s.graph_in_pieces}>" for s in stores if getattr(s, "graph_in_pieces", None)]
+    if not parts:
+        return "nothing was left half-written"
+    return (
+        f"{', '.join(parts)} was being written in pieces and holds part of its triples "
+        "(load the file again to finish)"
     )
 
 
@@ -541,8 +554,8 @@ def validate_cmd(
         outcome = validate_files(list(files), fmt)
         what = f"{len(files)} file(s) conform"
     else:
-        from kg.pipeline import validate_store
         from kg.store import open_store
+        from kg.validate import validate_store
 
         with open_store(read_only=True, **store_opts) as store:
             outcome = validate_store(store)
@@ -579,27 +592,25 @@ def load(files: tuple[str, ...], fmt: str | None, store_opts: dict[str, Any]) ->
     """
     from pathlib import Path
 
-    from kg.errors import InputError
     from kg.store import open_store
+    from kg.store.base import LoadedFile
 
     quiet = click.get_current_context().meta.get("kg.quiet")
-    failed = 0
     with _writing(open_store(**store_opts)) as store:
-        store.load_ontology()
-        for name in files:
-            try:
-                graphs = store.load_file(Path(name), fmt)
-            except InputError as exc:
-                _report_failure(exc)
-                failed += 1
-                continue
-            if not quiet:
-                filled = [g for g, n in graphs.items() if n]
+
+        def say(loaded: LoadedFile) -> None:
+            if loaded.error is not None:
+                _report_failure(loaded.error)
+            elif not quiet:
+                filled = [g for g, n in loaded.counts.items() if n]
                 click.echo(
-                    f"kg: {name}: {len(filled)} graphs, {sum(graphs.values())} triples "
-                    f"loaded into {store.location}",
+                    f"kg: {loaded.name}: {len(filled)} graphs, {sum(loaded.counts.values())} "
+                    f"triples loaded into {store.location}",
                     err=True,
                 )
+
+        done = store.load_files([Path(name) for name in files], fmt, say)
+    failed = any(loaded.error is not None for loaded in done)
     sys.exit(EXIT_INPUTS_FAILED if failed else EXIT_OK)
 
 

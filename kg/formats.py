@@ -114,7 +114,13 @@ def parse_text(text: str, fmt: str, base: str, into: Graph) -> None:
     if fmt in _OXIGRAPH:
         from kg.store.split import ntriples_of
 
-        _parse_ntriples(ntriples_of(text.encode("utf-8"), _OXIGRAPH[fmt], base), into)
+        try:
+            data = ntriples_of(text.encode("utf-8"), _OXIGRAPH[fmt], base)
+        except MemoryError:  # a term over Oxigraph's 16 MB limit
+            if fmt != "nt":
+                raise
+            data = text.encode("utf-8")  # rdflib's reader, given whole lines, is linear too
+        _parse_ntriples(data, into)
         return
     if fmt not in _QUADS:
         into.parse(data=text, format=fmt, publicID=base)

@@ -23,7 +23,8 @@ from kg.records import Article, Extraction, RunInfo
 from kg.resolve import resolve
 from kg.serialize import to_ntriples
 from kg.settings import Settings
-from kg.validate import ValidationReport, validate
+from kg.validate import ValidationReport, combine, validate
+from kg.validate import validate_store as validate_store  # kg.pipeline.validate_store, as before
 from kg.vocab import KG
 
 if TYPE_CHECKING:
@@ -128,22 +129,6 @@ def _quarantine(
             logger.info("%s: graph does not conform; quarantined", ex.article.identifier)
             out.rejected.append((ex.article.identifier, report))
     return good
-
-
-def combine(reports: Sequence[ValidationReport]) -> ValidationReport:
-    """One report for several validations: conforms if all do, results of all."""
-    failed = [r for r in reports if not r.conforms]
-    graph = Graph(bind_namespaces="none")
-    for r in failed:
-        graph += r.graph
-    return ValidationReport(
-        conforms=not failed,
-        text="\n".join(r.text for r in failed)
-        if failed
-        else (reports[0].text if reports else "Validation Report\nConforms: True\n"),
-        graph=graph,
-        violations=sum(r.violations for r in failed),
-    )
 
 
 def _articles(
@@ -342,11 +327,3 @@ def delete(identifiers: Sequence[str], settings: Settings, store: Store) -> list
     graphs = sorted(found)
     store.replace_graphs(delete_plan(store, settings.base, graphs))
     return graphs
-
-
-def validate_store(store: Store) -> ValidationReport:
-    """Validate the whole store (the merge of its graphs) against the shapes."""
-    merged = store.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }").turtle or ""
-    graph = new_graph()
-    graph.parse(data=merged, format="turtle")
-    return validate(graph)

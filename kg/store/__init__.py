@@ -26,15 +26,17 @@ in DISTINCT subqueries and give the same rows either way.
 
 Nothing half-written: the embedded store applies a whole
 :meth:`Store.replace_graphs` call in one transaction (all graphs or none,
-also under Ctrl-C or kill -9); a server gets one PUT per graph, each applied
+also under Ctrl-C or kill -9), and builds a first load into an empty store
+beside it, swapped in whole; a server gets one PUT per graph, each applied
 whole, so a failure midway leaves every graph either replaced or as it was
 (:class:`PartialLoadError` lists them).
 
 Modules: :mod:`~kg.store.split` (files → graphs per article),
 :mod:`~kg.store.sparql` (query checks, term conversion),
 :mod:`~kg.store.base` (the interface, stats, export),
-:mod:`~kg.store.embedded`, :mod:`~kg.store.remote` and
-:mod:`~kg.store.http` (retries and one-line errors).
+:mod:`~kg.store.embedded`, :mod:`~kg.store.bulk` (first loads),
+:mod:`~kg.store.atomic` (commits, the writers' lock, folder swaps),
+:mod:`~kg.store.remote` and :mod:`~kg.store.http` (retries and one-line errors).
 """
 
 from __future__ import annotations

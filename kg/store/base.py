@@ -4,21 +4,28 @@ from __future__ import annotations
 
 import logging
 from abc import ABC, abstractmethod
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
 from typing import BinaryIO
 
 import pyoxigraph as ox
 
-from kg.errors import StoreError
+from kg.errors import InputError, StoreError
 from kg.prefixes import PREFIXES
 from kg.query import QueryResult, Term, compact, render_result
 from kg.store.sparql import check_query
 from kg.store.split import graphs_from_file
 
-__all__ = ["EXPORT_FORMATS", "ONTOLOGY_GRAPH", "PartialLoadError", "Store", "StoreStats"]
+__all__ = [
+    "EXPORT_FORMATS",
+    "ONTOLOGY_GRAPH",
+    "LoadedFile",
+    "PartialLoadError",
+    "Store",
+    "StoreStats",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -47,6 +54,15 @@ class PartialLoadError(StoreError):
         )
         self.loaded = tuple(loaded)
         self.not_loaded = tuple(not_loaded)
+
+
+@dataclass
+class LoadedFile:
+    """One file of a load: the triples per graph it filled, or why it failed."""
+
+    name: str
+    counts: dict[str, int] = field(default_factory=dict)
+    error: InputError | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,6 +128,8 @@ class Store(ABC):
     location: str
     #: graphs this object has written, each whole (for messages after an interrupt)
     graphs_written: int = 0
+    #: a graph too big for one transaction, written in part so far (None when none is)
+    graph_in_pieces: str | None = None
 
     @abstractmethod
     def replace_graphs(self, graphs: Mapping[str, bytes]) -> None:
@@ -157,6 +175,31 @@ class Store(ABC):
         graphs = graphs_from_file(path, fmt)
         self.replace_graphs(graphs)
         return {iri: data.count(b"\n") for iri, data in graphs.items()}
+
+    def load_files(
+        self,
+        paths: Sequence[Path],
+        fmt: str | None = None,
+        on_file: Callable[[LoadedFile], None] | None = None,
+    ) -> list[LoadedFile]:
+        """(Re)load the ontology, then each file (as :meth:`load_file`); a file that
+        cannot be read or parsed is reported in its :class:`LoadedFile` and the others
+        still load. ``on_file`` is called with each file once its graphs are in the store.
+
+        Raises:
+            StoreError: the store failed.
+        """
+        self.load_ontology()
+        done: list[LoadedFile] = []
+        for path in paths:
+            try:
+                loaded = LoadedFile(str(path), self.load_file(path, fmt))
+            except InputError as exc:
+                loaded = LoadedFile(str(path), error=exc)
+            done.append(loaded)
+            if on_file is not None:
+                on_file(loaded)
+        return done
 
     def load_ontology(self) -> int:
         """(Re)load the packaged ontology into :data:`ONTOLOGY_GRAPH`; its triple count."""

@@ -1,40 +1,37 @@
 """The embedded store: Oxigraph (RocksDB) in a folder, loads in one transaction, one writer.
 
-Locking: RocksDB lets one process open a store read-write. A second writer
-gets :class:`StoreError` "store DIR is in use by another process". Readers
-open the store read-only, which takes no lock, so queries work while a load
-runs; they see the store as it was when they opened it. RocksDB calls that
-"undefined behaviour"; what happens in practice is that a reader opening
-just as the writer compacts may miss a file, which the reader here retries.
-A writer flushes on close, so that readers need not replay a long log.
+Locking: a writer holds RocksDB's lock and kg's own (:class:`DirLock`); a
+second writer gets "store DIR is in use by another process". Readers open
+the store read-only, which takes no lock, so queries work while a load runs
+and see the store as it was when they opened it (a reader opening just as
+the writer compacts may miss a file, and retries). A writer flushes on close.
 
 Atomicity: :meth:`EmbeddedStore.replace_graphs` parses every graph first,
-then applies all of them in one transaction: ``Store.extend`` when none of
-the graphs is in the store yet (the common case, and fast), else one SPARQL
-update that deletes and inserts. A bad graph, an error, Ctrl-C or a killed process leaves the
-store as it was before the call, or (once the transaction has committed)
-as it is after it; never in between.
+then applies all of them in one transaction (``Store.extend``, or one SPARQL
+update when some are in the store): an error, Ctrl-C or kill -9 leaves the
+store as before the call or as after it. Files stream a batch of whole
+graphs per transaction (:meth:`EmbeddedStore.load_file`); the first load
+into an empty store is built beside it and swapped in (:mod:`kg.store.bulk`).
 """
 
 from __future__ import annotations
 
-import contextlib
 import logging
-import signal
-import threading
 import time
-from collections.abc import Callable, Iterator, Mapping, Set
+from collections.abc import Callable, Mapping, Sequence, Set
 from pathlib import Path
 from typing import BinaryIO, TypeVar
 
 import pyoxigraph as ox
 
-from kg.errors import InputError, StoreError
+from kg.errors import StoreError
 from kg.prefixes import PREFIXES
 from kg.query import QueryResult, Term
-from kg.store.base import Store
+from kg.store.atomic import DirLock, commit_whole, exchange, only_store_files
+from kg.store.base import LoadedFile, Store
+from kg.store.bulk import first_load
 from kg.store.sparql import from_ox, one_line, to_ox, turtle
-from kg.store.split import LOAD_FORMATS, file_format, too_large_term
+from kg.store.split import TermTooLarge, file_format, names_articles, parse_quads
 from kg.store.stream import write_bindings, write_boolean
 
 __all__ = ["EmbeddedStore"]
@@ -49,52 +46,14 @@ def _is_race(exc: BaseException) -> bool:
     return "Corruption" in str(exc) or "No such file" in str(exc)
 
 
-@contextlib.contextmanager
-def _commit_whole() -> Iterator[None]:
-    """Hold Ctrl-C (and SIGTERM) until the block ends: the transaction commits (or fails) whole, and
-    what kg records of it (the graphs written) is true when KeyboardInterrupt comes.
-
-    A handler that notes the signal, not a signal mask: RocksDB's own threads
-    would take a masked SIGINT, and Python would raise as the commit returns.
-    """
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    pending: list[int] = []
-    held = (signal.SIGINT, signal.SIGTERM)
-    previous = {sig: signal.signal(sig, lambda signum, _: pending.append(signum)) for sig in held}
-    try:
-        yield
-    finally:
-        for sig, handler in previous.items():
-            signal.signal(sig, handler)
-    for sig in dict.fromkeys(pending):
-        handler = previous[sig]
-        if callable(handler):
-            handler(sig, None)  # Python's default for SIGINT raises KeyboardInterrupt
-        elif handler == signal.SIG_DFL:
-            signal.raise_signal(sig)
-
-
 #: Quads per transaction when an N-Quads or TriG file streams in (a graph is
 #: never cut: a batch ends at the first graph boundary past this many).
 LOAD_BATCH = 20_000
+#: Quads of one graph written in one transaction; a bigger graph is written in
+#: pieces of this size (memory stays bounded; an interrupt may leave part of it).
+GRAPH_PIECE = 50_000
 #: Quads loaded between flushes of RocksDB's memtables to disk (memory stays flat).
 FLUSH_EVERY = 100_000
-
-
-def _parse_quads(path: Path, fmt: str, base: str) -> Iterator[ox.Quad]:
-    """The quads of a file as Oxigraph parses them, streamed; errors as InputError."""
-    try:
-        yield from ox.parse(
-            path=str(path), format=LOAD_FORMATS[fmt], base_iri=base, rename_blank_nodes=True
-        )
-    except SyntaxError as exc:
-        raise InputError(str(path), f"cannot parse {fmt}: {one_line(exc)}") from None
-    except MemoryError as exc:
-        raise InputError(str(path), too_large_term(exc)) from None
-    except OSError as exc:
-        raise InputError(str(path), f"cannot read ({exc.strerror or exc})") from None
 
 
 def _store_error(path: Path, exc: BaseException) -> StoreError:
@@ -119,6 +78,7 @@ class EmbeddedStore(Store):
         self.location = str(path)
         self.read_only = read_only
         self._store: ox.Store | None = None
+        self._lock: DirLock | None = None
         self._closed = False
         try:
             if read_only:
@@ -127,9 +87,19 @@ class EmbeddedStore(Store):
                 self._read(lambda store: None)
             else:
                 path.mkdir(parents=True, exist_ok=True)
+                self._lock = DirLock(path)
                 self._store = ox.Store(str(path))
         except (OSError, RuntimeError) as exc:
+            self._release()
             raise _store_error(path, exc) from None
+        except StoreError:
+            self._release()
+            raise
+
+    def _release(self) -> None:
+        if self._lock is not None:
+            self._lock.release()
+            self._lock = None
 
     def _read(self, action: Callable[[ox.Store], T]) -> T:
         """Run ``action`` on the store; a reader retries when a writer moved files.
@@ -167,7 +137,41 @@ class EmbeddedStore(Store):
                 logger.warning("store %s: flush failed (%s)", self.path, exc)
         # Dropping the last reference closes RocksDB and releases its lock.
         self._store = None
+        self._release()
         self._closed = True
+
+    def load_files(
+        self,
+        paths: Sequence[Path],
+        fmt: str | None = None,
+        on_file: Callable[[LoadedFile], None] | None = None,
+    ) -> list[LoadedFile]:
+        """As :meth:`Store.load_files`; into an empty store at bulk speed (:mod:`kg.store.bulk`)."""
+        loaded = None
+        if not self.read_only and self._is_empty() and only_store_files(self.path):
+            from kg.store.base import ONTOLOGY_GRAPH, ontology_ntriples
+
+            loaded = first_load(
+                self.path, paths, fmt, (ONTOLOGY_GRAPH, ontology_ntriples()), self._swap_in
+            )
+        if loaded is None:
+            return super().load_files(paths, fmt, on_file)
+        self.graphs_written += 1 + sum(len(f.counts) for f in loaded)
+        for each in loaded if on_file is not None else ():
+            on_file(each)
+        return loaded
+
+    def _is_empty(self) -> bool:
+        return self._read(lambda store: next(iter(store), None) is None)
+
+    def _swap_in(self, folder: Path) -> None:
+        """Put the store built in ``folder`` in place of this (empty) one, whole."""
+        with commit_whole():
+            self._store = None  # RocksDB closed; our DirLock still keeps writers out
+            try:
+                exchange(folder, self.path)
+            finally:
+                self._store = ox.Store(str(self.path))
 
     def replace_graphs(self, graphs: Mapping[str, bytes]) -> None:
         if self.read_only:
@@ -187,7 +191,7 @@ class EmbeddedStore(Store):
             return
         try:
             # Both paths are one transaction: every graph is replaced, or none.
-            with _commit_whole():
+            with commit_whole():
                 if any(self._holds(g) for g in parsed):
                     self._replace(parsed)
                 else:
@@ -197,36 +201,51 @@ class EmbeddedStore(Store):
             raise StoreError(f"store {self.path}: load failed ({one_line(exc)})") from None
 
     def load_file(self, path: Path, fmt: str | None = None) -> dict[str, int]:
-        """Load an RDF file; N-Quads and TriG stream (see :meth:`_load_quads`)."""
+        """Load an RDF file; N-Quads, TriG, and Turtle or N-Triples that name no
+        article stream (see :meth:`_load_quads`)."""
         fmt = file_format(path, fmt)
-        if fmt not in ("nquads", "trig") or str(path) == "-" or self.read_only:
+        if str(path) == "-" or self.read_only:
             return super().load_file(path, fmt)
         return self._load_quads(path, fmt)
 
     def _load_quads(self, path: Path, fmt: str) -> dict[str, int]:
-        """Load an N-Quads or TriG file with memory bounded by :data:`LOAD_BATCH`.
+        """Load a file with memory bounded by :data:`LOAD_BATCH` and :data:`GRAPH_PIECE`.
 
         The file is parsed twice: once to check it (a file that does not parse
-        loads nothing), then to load it a batch of whole graphs per
-        transaction. Each graph is replaced whole, in one transaction, when
-        the file holds its quads together (kg export writes them so); a graph
-        met again further on has those quads added in a later transaction.
-        An interrupt or kill between batches leaves the graphs before it
-        replaced and the rest as they were; loading again finishes the job.
+        loads nothing; Turtle or N-Triples that names a schema:NewsArticle is
+        split by article in memory instead, :meth:`Store.load_file`), then to
+        load it a batch of whole graphs per transaction. Each graph is replaced
+        whole, in one transaction, when the file holds its quads together (kg
+        export writes them so) and they are fewer than :data:`GRAPH_PIECE`; a
+        graph met again further on, or the rest of a bigger one, has those
+        quads added in a later transaction. An interrupt or kill between
+        batches leaves the graphs before it replaced and the rest as they were
+        (a big graph in part); loading again finishes the job.
         """
         name = str(path)
         file_graph = ox.NamedNode(path.resolve().as_uri())
-        for _ in _parse_quads(path, fmt, file_graph.value):
-            pass  # the whole file parses, or InputError before anything is written
+        long_lines = False
+        try:
+            # the whole file parses, or InputError before anything is written
+            if names_articles(parse_quads(path, fmt, file_graph.value), fmt):
+                return super().load_file(path, fmt)
+        except TermTooLarge:
+            if fmt not in ("ntriples", "nquads"):
+                raise
+            long_lines = True  # a literal over Oxigraph's limit: read line by line
+            if names_articles(parse_quads(path, fmt, file_graph.value, long_lines=True), fmt):
+                return super().load_file(path, fmt)
         counts: dict[str, int] = {file_graph.value: 0}
         written: set[ox.NamedNode] = set()
         batch: dict[ox.NamedNode, list[ox.Quad]] = {}
         size = 0
         unflushed = 0
-        for quad in _parse_quads(path, fmt, file_graph.value):
+        for quad in parse_quads(path, fmt, file_graph.value, long_lines=long_lines):
             graph = quad.graph_name if isinstance(quad.graph_name, ox.NamedNode) else file_graph
-            if size >= LOAD_BATCH and graph not in batch:
+            if size >= LOAD_BATCH and (graph not in batch or size >= GRAPH_PIECE):
                 self._write_batch(batch, written)
+                # a graph cut here goes on in the next batch: until then it is in part
+                self.graph_in_pieces = graph.value if graph in batch else None
                 unflushed += size
                 batch, size = {}, 0
                 if unflushed >= FLUSH_EVERY:
@@ -240,6 +259,7 @@ class EmbeddedStore(Store):
         if file_graph not in written:
             batch.setdefault(file_graph, [])  # so that loading again replaces it
         self._write_batch(batch, written)
+        self.graph_in_pieces = None
         logger.debug("store %s: %s loaded in %d graphs", self.path, name, len(counts))
         return counts
 
@@ -251,7 +271,7 @@ class EmbeddedStore(Store):
         if not batch:
             return
         try:
-            with _commit_whole():
+            with commit_whole():
                 if any(g not in written and self._holds(g) for g in batch):
                     self._replace(batch, keep=written)
                 else:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
 import sys
-from collections.abc import Iterable
+import uuid
+from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pyoxigraph as ox
 
@@ -21,9 +23,15 @@ __all__ = [
     "STDIN_GRAPH",
     "file_format",
     "graphs_from_file",
+    "graphs_of_nquads",
+    "holds_articles",
+    "is_article_type",
+    "names_articles",
     "ntriples_of",
+    "parse_quads",
     "split_by_article",
     "too_large_term",
+    "TermTooLarge",
 ]
 
 STDIN_GRAPH = "urn:kg:stdin"
@@ -179,6 +187,14 @@ def file_format(path: Path, fmt: str | None = None) -> str:
     return fmt
 
 
+def _group(quads: Iterable[ox.Quad], file_graph: str, groups: dict[str, set[Triple]]) -> None:
+    for quad in quads:
+        graph = quad.graph_name
+        key = graph.value if isinstance(graph, ox.NamedNode) else file_graph
+        triple = (str(quad.subject), str(quad.predicate), str(quad.object))
+        groups.setdefault(key, set()).add(triple)
+
+
 def graphs_from_file(path: Path, fmt: str | None = None) -> dict[str, bytes]:
     """Read an RDF file into named graphs, as N-Triples keyed by graph IRI.
 
@@ -197,20 +213,175 @@ def graphs_from_file(path: Path, fmt: str | None = None) -> dict[str, bytes]:
     file_graph = STDIN_GRAPH if name == "-" else path.resolve().as_uri()
     data = _read_input(path)
     groups: dict[str, set[Triple]] = {file_graph: set()}
+    base = None if name == "-" else file_graph
     try:
-        base = None if name == "-" else file_graph
-        for quad in ox.parse(data, format=LOAD_FORMATS[fmt], base_iri=base):
-            graph = quad.graph_name
-            key = graph.value if isinstance(graph, ox.NamedNode) else file_graph
-            groups.setdefault(key, set()).add(
-                (str(quad.subject), str(quad.predicate), str(quad.object))
-            )
+        quads: Iterable[ox.Quad] = ox.parse(data, format=LOAD_FORMATS[fmt], base_iri=base)
+        _group(quads, file_graph, groups)
     except SyntaxError as exc:
         raise InputError(name, f"cannot parse {fmt}: {one_line(exc)}") from None
     except MemoryError as exc:  # Oxigraph's parser: "Reached the buffer maximal size"
-        raise InputError(name, too_large_term(exc)) from None
+        if name == "-" or fmt not in ("ntriples", "nquads"):
+            raise InputError(name, too_large_term(exc)) from None
+        groups = {file_graph: set()}
+        _group(parse_quads(path, fmt, file_graph, long_lines=True), file_graph, groups)
     if fmt in ("turtle", "ntriples"):
         triples = groups[file_graph]
         parts = _split(triples)
         groups = {**parts, file_graph: triples.difference(*parts.values())}
     return {iri: _nt(triples) for iri, triples in groups.items()}
+
+
+class TermTooLarge(InputError):
+    """A term over Oxigraph's 16 MB limit (in N-Triples and N-Quads, see :func:`parse_quads`)."""
+
+
+def parse_quads(path: Path, fmt: str, base: str, *, long_lines: bool = False) -> Iterator[ox.Quad]:
+    """The quads of a file as Oxigraph parses them, streamed; errors as InputError.
+
+    Oxigraph's parser refuses a term over 16 MB (:class:`TermTooLarge`). With
+    ``long_lines``, an N-Triples or N-Quads file is read line by line
+    instead, and a literal of any size is cut out of its line before parsing
+    (:func:`_long_line`): slower, for files that need it.
+    """
+    try:
+        if long_lines and fmt in ("ntriples", "nquads"):
+            yield from _line_by_line(path, fmt, base)
+            return
+        yield from ox.parse(
+            path=str(path), format=LOAD_FORMATS[fmt], base_iri=base, rename_blank_nodes=True
+        )
+    except SyntaxError as exc:
+        raise InputError(str(path), f"cannot parse {fmt}: {one_line(exc)}") from None
+    except MemoryError as exc:
+        raise TermTooLarge(str(path), too_large_term(exc)) from None
+    except OSError as exc:  # Oxigraph's: "No such file or directory (os error 2)"
+        why = exc.strerror or re.sub(r" \(os error \d+\)$", "", str(exc))
+        raise InputError(str(path), f"cannot read ({why})") from None
+
+
+#: Lines at least this long are parsed by :func:`_long_line` (Oxigraph's limit is 16 MiB).
+LONG_LINE = 8_000_000
+_CHUNK = 4_000_000
+_ESCAPE = re.compile(rb'\\(?:u([0-9A-Fa-f]{4})|U([0-9A-Fa-f]{8})|(["\'\\\\tbnrf]))')
+_ESCAPED = {b"t": "\t", b"b": "\b", b"n": "\n", b"r": "\r", b"f": "\f"}
+
+
+def _unescape(body: bytes) -> str:
+    """An N-Triples string's text, its escapes replaced, in linear time."""
+    parts: list[str] = []
+    at = 0
+    for match in _ESCAPE.finditer(body):
+        parts.append(body[at : match.start()].decode("utf-8"))
+        short, long, char = match.groups()
+        code = short or long
+        parts.append(chr(int(code, 16)) if code else _ESCAPED.get(char, char.decode()))
+        at = match.end()
+    parts.append(body[at:].decode("utf-8"))
+    return "".join(parts)
+
+
+def _long_line(line: bytes, fmt: str, base: str) -> Iterator[ox.Quad]:
+    """The quad of one line whose literal is over Oxigraph's limit: parsed with a short
+    stand-in for the literal, which is then put back."""
+    start, end = line.find(b'"'), line.rfind(b'"')
+    if start < 0 or end <= start:
+        raise MemoryError(f"a line of {len(line)} bytes with no literal")
+    stand_in = line[:start] + b'"x"' + line[end + 1 :]
+    for quad in ox.parse(stand_in, format=LOAD_FORMATS[fmt], base_iri=base):
+        short = quad.object
+        assert isinstance(short, ox.Literal)
+        language = short.language
+        value = _unescape(line[start + 1 : end])
+        literal = (
+            ox.Literal(value, language=language)
+            if language
+            else (ox.Literal(value, datatype=short.datatype))
+        )
+        yield ox.Quad(quad.subject, quad.predicate, literal, quad.graph_name)
+
+
+def _line_by_line(path: Path, fmt: str, base: str) -> Iterator[ox.Quad]:
+    """N-Triples or N-Quads read in chunks of whole lines; long lines alone. Blank
+    node labels are made unique to this read, as ``rename_blank_nodes`` does."""
+    salt = f"k{uuid.uuid4().hex}"
+
+    def renamed(term: Any) -> Any:
+        return ox.BlankNode(salt + term.value) if isinstance(term, ox.BlankNode) else term
+
+    def own_blank_nodes(quads: Iterable[ox.Quad]) -> Iterator[ox.Quad]:
+        for q in quads:
+            if isinstance(q.subject, ox.BlankNode) or isinstance(q.object, ox.BlankNode):
+                q = ox.Quad(renamed(q.subject), q.predicate, renamed(q.object), q.graph_name)
+            yield q
+
+    chunk: list[bytes] = []
+    size = 0
+    with path.open("rb") as lines:
+        for line in lines:
+            if len(line) < LONG_LINE:
+                chunk.append(line)
+                size += len(line)
+                if size < _CHUNK:
+                    continue
+            if chunk:
+                data = b"".join(chunk)
+                yield from own_blank_nodes(ox.parse(data, format=LOAD_FORMATS[fmt], base_iri=base))
+                chunk, size = [], 0
+            if len(line) >= LONG_LINE:
+                yield from own_blank_nodes(_long_line(line, fmt, base))
+    if chunk:
+        data = b"".join(chunk)
+        yield from own_blank_nodes(ox.parse(data, format=LOAD_FORMATS[fmt], base_iri=base))
+
+
+_RDF_TYPE = ox.NamedNode(f"{RDF_NS}type")
+_ARTICLE_CLASS = ox.NamedNode(f"{SCHEMA_NS}NewsArticle")
+
+
+def is_article_type(quad: ox.Quad) -> bool:
+    """Whether ``quad`` makes an IRI a schema:NewsArticle (what :func:`split_by_article`
+    splits on)."""
+    return (
+        quad.object == _ARTICLE_CLASS
+        and quad.predicate == _RDF_TYPE
+        and isinstance(quad.subject, ox.NamedNode)
+    )
+
+
+def holds_articles(path: Path, fmt: str) -> bool:
+    """Whether a Turtle or N-Triples file names a schema:NewsArticle, read as a stream:
+    a file without one is all one graph (the file's), which can be loaded in pieces.
+
+    Raises:
+        InputError: the file cannot be read or parsed.
+    """
+    return any(is_article_type(q) for q in parse_quads(path, fmt, path.resolve().as_uri()))
+
+
+def graphs_of_nquads(path: Path) -> Iterator[bytes]:
+    """The graphs of an N-Quads file as N-Triples, streamed: one run of quads of a graph
+    at a time (kg export writes each graph's quads together).
+
+    Raises:
+        InputError: the file cannot be read or parsed.
+    """
+    last: object = None
+    triples: list[ox.Triple] = []
+    for quad in parse_quads(path, "nquads", path.resolve().as_uri()):
+        if quad.graph_name != last:
+            if triples:
+                yield ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""
+            last, triples = quad.graph_name, []
+        triples.append(quad.triple)
+    if triples:
+        yield ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""
+
+
+def names_articles(quads: Iterator[ox.Quad], fmt: str) -> bool:
+    """Read every quad (so that a bad file fails here); whether Turtle or N-Triples names
+    a schema:NewsArticle (and must be split by article, in memory)."""
+    if fmt in ("turtle", "ntriples"):
+        return any(map(is_article_type, quads))
+    for _ in quads:
+        pass
+    return False
