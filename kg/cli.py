@@ -1183,6 +1183,13 @@ def eval_cmd(
     show_default=True,
     help="Passes over the data of the entity component's training.",
 )
+@click.option(
+    "--entity-models",
+    type=click.IntRange(min=1),
+    default=3,
+    show_default=True,
+    help="Entity components to train (seeds SEED, SEED+1, …); they vote.",
+)
 @click.option("--name", default="relations", show_default=True, help="Name in `kg explain`.")
 @click.option("--model", default=DEFAULT_MODEL, show_default=True, help="spaCy pipeline.")
 @verbosity
@@ -1206,6 +1213,7 @@ def train(
     prune: float,
     entities: bool | None,
     entity_epochs: int,
+    entity_models: int,
     name: str,
     model: str,
 ) -> None:
@@ -1242,12 +1250,12 @@ def train(
         prune=prune,
         emit=[p.strip() for p in emit.split(",") if p.strip()] if emit else (),
     )
-    ner = None
+    ner: list[object] = []
     if conll04 and entities is not False:
         from kg.nlp.relmodel.train import train_entities
 
         ner, trained.info["entities"] = train_entities(
-            sources, model=model, seed=seed, epochs=entity_epochs
+            sources, model=model, seed=seed, epochs=entity_epochs, members=entity_models
         )
     from kg.nlp.relmodel.model import save_atomic
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Sequence
-from pathlib import Path
 
 from kg.errors import InputError
 from kg.evaluation.conll04 import (
@@ -69,9 +68,9 @@ def eval_conll04(split_path: str, settings: Settings, *, gold_entities: bool = F
 
 
 def _has_entity_component(folder: str | None) -> bool:
-    from kg.nlp.relmodel.ner import FOLDER
+    from kg.nlp.relmodel.ner import member_folders
 
-    return bool(folder) and (Path(str(folder)) / FOLDER / "config.cfg").is_file()
+    return bool(folder) and bool(member_folders(str(folder)))
 
 
 # --- rendering (the CLI prints these)

@@ -46,8 +46,10 @@ def test_train_writes_a_model_folder(model_dir: Path):
     assert meta["threshold"] == 0.5
     assert meta["info"]["sources"] == ["conll04:tiny_conll04.json"]
     # CoNLL04 data also train an entity component, beside the relation model
-    assert (model_dir / "ner" / "config.cfg").is_file()
+    for k in ("1", "2", "3"):  # three members, by default, that vote
+        assert (model_dir / "ner" / k / "config.cfg").is_file()
     assert meta["info"]["entities"]["sentences"] == 20
+    assert meta["info"]["entities"]["members"] == 3
     assert meta["info"]["entities"]["labels"]["PERSON"] == "Peop"
 
 

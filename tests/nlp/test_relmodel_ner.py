@@ -9,7 +9,14 @@ import pytest
 import spacy
 
 from kg.evaluation.conll04 import read_split
-from kg.nlp.relmodel.ner import ONTONOTES, entity_model, find_entities, train_ner
+from kg.nlp.relmodel.ner import (
+    ONTONOTES,
+    entity_model,
+    find_entities,
+    save_members,
+    tag,
+    train_ner,
+)
 from kg.settings import DEFAULT_MODEL
 
 TINY = Path(__file__).resolve().parent.parent / "data" / "relmodel" / "tiny_conll04.json"
@@ -37,7 +44,7 @@ def test_it_finds_the_training_sets_entities(ner):
     right = total = 0
     for s in split:
         doc = nlp(" ".join(s["tokens"]))
-        found = set(find_entities(ner, doc))
+        found = set(tag(ner, doc))
         gold = {(e["start"], e["end"], e["type"]) for e in s["entities"]}
         right += len(found & gold)
         total += len(gold)
@@ -46,12 +53,12 @@ def test_it_finds_the_training_sets_entities(ner):
 
 def test_labels_it_was_not_trained_on_are_left_out(ner):
     doc = spacy.blank("en")("Lisa Wong works for Hooli Systems in Denver .")
-    found = find_entities(ner, doc)
+    found = tag(ner, doc)
     assert (0, 2, "Peop") in found
     kept = dict(ner.meta["kg_labels"])
     try:
         ner.meta["kg_labels"] = {k: v for k, v in kept.items() if v != "Peop"}
-        assert all(t != "Peop" for _s, _e, t in find_entities(ner, doc))
+        assert all(t != "Peop" for _s, _e, t in tag(ner, doc))
     finally:
         ner.meta["kg_labels"] = kept
 
@@ -64,13 +71,28 @@ def test_same_data_and_seed_give_the_same_bytes(tmp_path: Path):
         assert (tmp_path / "one" / part).read_bytes() == (tmp_path / "two" / part).read_bytes()
 
 
-def test_a_folder_without_one_has_none_and_a_broken_one_says_so(ner, tmp_path: Path):
-    assert entity_model(str(tmp_path)) is None
-    (tmp_path / "good").mkdir()
-    ner.to_disk(tmp_path / "good" / "ner")
+def test_members_vote_by_majority(ner):
+    doc = spacy.blank("en")("Lisa Wong works for Hooli Systems in Denver .")
+    alone = tag(ner, doc)
+    assert find_entities([ner], doc) == sorted(alone)
+    assert find_entities([ner, ner, ner], doc) == sorted(alone)
+    kept = dict(ner.meta["kg_labels"])
+    try:
+        # a member that sees no person: two of three still do, one of two is no majority
+        other = train_ner(read_split(TINY), model=DEFAULT_MODEL, seed=1, epochs=4)
+        other.meta["kg_labels"] = {k: v for k, v in kept.items() if v != "Peop"}
+        assert (0, 2, "Peop") in find_entities([ner, ner, other], doc)
+        assert (0, 2, "Peop") not in find_entities([ner, other], doc)
+    finally:
+        ner.meta["kg_labels"] = kept
+
+
+def test_a_folder_without_any_has_none_and_a_broken_one_says_so(ner, tmp_path: Path):
+    assert entity_model(str(tmp_path)) == ()
+    save_members([ner, ner], tmp_path / "good")
     loaded = entity_model(str(tmp_path / "good"))
-    assert loaded is not None and loaded.meta["kg_labels"] == ner.meta["kg_labels"]
-    bad = tmp_path / "bad" / "ner"
+    assert len(loaded) == 2 and loaded[1].meta["kg_labels"] == ner.meta["kg_labels"]
+    bad = tmp_path / "bad" / "ner" / "1"
     bad.mkdir(parents=True)
     (bad / "config.cfg").write_text("not a config", encoding="utf-8")
     (bad / "meta.json").write_text(json.dumps({"lang": "en"}), encoding="utf-8")

@@ -151,7 +151,7 @@ def predict_conll04(
             _one_per_pair(out.setdefault(doc_name(n), {}), s.doc, s.ents, keys, model)
         return out
     ner = entity_model(settings.relations_model)
-    if ner is None:
+    if not ner:
         raise ConfigError(f"{settings.relations_model}: has no entity component (ner/)")
     for n, doc in enumerate(nlp.pipe(detok(s["tokens"]) for s in split)):
         found = [(a, b, label) for a, b, label in find_entities(ner, doc) if label in COARSE]

@@ -219,8 +219,8 @@ def fit_temperature(z: np.ndarray, y: np.ndarray) -> float:
     return best_t
 
 
-def save_atomic(model: RelationModel, folder: str | Path, entities: Any = None) -> None:
-    """Write the model (and ``entities``, a spaCy pipeline, as its ``ner/``) into a hidden
+def save_atomic(model: RelationModel, folder: str | Path, entities: Sequence[Any] = ()) -> None:
+    """Write the model (and ``entities``, spaCy pipelines, into its ``ner/``) into a hidden
     folder beside ``folder``, then swap it in: an interrupted run leaves the previous
     model (or none), never half of one."""
     import shutil
@@ -237,8 +237,10 @@ def save_atomic(model: RelationModel, folder: str | Path, entities: Any = None) 
     tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent))
     try:
         model.save(tmp)
-        if entities is not None:
-            entities.to_disk(tmp / "ner")
+        if entities:
+            from kg.nlp.relmodel.ner import save_members
+
+            save_members(entities, tmp)
         if target.exists():
             shutil.rmtree(target)
         tmp.rename(target)

@@ -16,6 +16,7 @@ import functools
 import logging
 import random
 import time
+from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -108,23 +109,63 @@ def train_ner(
     return nlp
 
 
-@functools.cache
-def entity_model(folder: str) -> Language | None:
-    """The entity component of a model folder, loaded once per process (None: it has none)."""
+def train_members(
+    split: Sequence[dict[str, Any]],
+    *,
+    model: str,
+    seed: int = 0,
+    epochs: int = 12,
+    members: int = 3,
+) -> list[Language]:
+    """``members`` entity components, seeds ``seed``, ``seed + 1``, …: they vote
+    (CoNLL04 dev, relations end to end: 0.619, 0.623, 0.626 alone, 0.637 by majority)."""
+    return [train_ner(split, model=model, seed=seed + k, epochs=epochs) for k in range(members)]
+
+
+def member_folders(folder: str | Path) -> list[Path]:
+    """The entity components saved in a model folder (``ner/1``, ``ner/2``, …), in order."""
     path = Path(folder) / FOLDER
-    if not (path / "config.cfg").is_file():
-        return None
-    try:
-        return spacy.load(path)
-    except (OSError, ValueError) as exc:
-        raise ConfigError(f"{path}: not a spaCy pipeline ({exc})") from None
+    found = [p for p in path.iterdir() if (p / "config.cfg").is_file()] if path.is_dir() else []
+    return sorted(found, key=lambda p: (len(p.name), p.name))
 
 
-def find_entities(ner: Language, doc: Doc) -> list[tuple[int, int, str]]:
-    """The entity component's spans over ``doc``'s own tokens: (start, end, type), in
-    the training set's types (labels it was not trained on left out)."""
+def save_members(members: Sequence[Language], folder: Path) -> None:
+    """Each component as ``folder/ner/K`` (K from 1)."""
+    (folder / FOLDER).mkdir(parents=True, exist_ok=True)
+    for k, nlp in enumerate(members, 1):
+        nlp.to_disk(folder / FOLDER / str(k))
+
+
+@functools.cache
+def entity_model(folder: str) -> tuple[Language, ...]:
+    """The entity components of a model folder, loaded once per process (none: empty)."""
+    out = []
+    for path in member_folders(folder):
+        try:
+            out.append(spacy.load(path))
+        except (OSError, ValueError) as exc:
+            raise ConfigError(f"{path}: not a spaCy pipeline ({exc})") from None
+    return tuple(out)
+
+
+def tag(ner: Language, doc: Doc) -> list[tuple[int, int, str]]:
+    """One component's spans over ``doc``'s own tokens: (start, end, type), in the
+    training set's types (labels it was not trained on left out)."""
     words = [t.text for t in doc]
     spaces = [bool(t.whitespace_) for t in doc]
     tagged = ner(Doc(ner.vocab, words=words, spaces=spaces))
     back = ner.meta.get("kg_labels", {})
     return [(e.start, e.end, back[e.label_]) for e in tagged.ents if e.label_ in back]
+
+
+def find_entities(members: Sequence[Language], doc: Doc) -> list[tuple[int, int, str]]:
+    """The spans (with their type) that most components find; where two overlap, the one
+    with more votes, then the longer, then the first."""
+    votes: Counter[tuple[int, int, str]] = Counter()
+    for ner in members:
+        votes.update(set(tag(ner, doc)))
+    chosen: list[tuple[int, int, str]] = []
+    for span, n in sorted(votes.items(), key=lambda kv: (-kv[1], kv[0][0] - kv[0][1], kv[0])):
+        if 2 * n > len(members) and all(span[1] <= o[0] or o[1] <= span[0] for o in chosen):
+            chosen.append(span)
+    return sorted(chosen)

@@ -77,22 +77,23 @@ def read_sources(sources: Sequence[Source], model: str) -> list[Sentence]:
 
 
 def train_entities(
-    sources: Sequence[Source], *, model: str, seed: int = 0, epochs: int = 12
-) -> tuple[Any, dict[str, Any]]:
-    """An entity component fine-tuned on the CoNLL04 sources' entities (kg.nlp.relmodel.ner),
-    and what to record of it in the model's info."""
+    sources: Sequence[Source], *, model: str, seed: int = 0, epochs: int = 12, members: int = 3
+) -> tuple[list[Any], dict[str, Any]]:
+    """Entity components fine-tuned on the CoNLL04 sources' entities (kg.nlp.relmodel.ner),
+    and what to record of them in the model's info."""
     from kg.nlp.relmodel.data import read_conll04
-    from kg.nlp.relmodel.ner import train_ner
+    from kg.nlp.relmodel.ner import train_members
 
     split = [s for src in sources if src.kind == "conll04" for s in read_conll04(src.path)]
-    ner = train_ner(split, model=model, seed=seed, epochs=epochs)
+    found = train_members(split, model=model, seed=seed, epochs=epochs, members=members)
     info = {
         "sentences": len(split),
         "epochs": epochs,
-        "labels": ner.meta["kg_labels"],
+        "members": members,
+        "labels": found[0].meta["kg_labels"],
         "from": f"{model} ner",
     }
-    return ner, info
+    return found, info
 
 
 def _scores(probs: np.ndarray, gold: np.ndarray, threshold: float) -> tuple[float, float, float]:
