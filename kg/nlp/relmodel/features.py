@@ -71,9 +71,18 @@ def _context(doc: Doc, first: Ent, second: Ent, types: str) -> list[str]:
     """Words around the pair, and the sentence's verbs with the pair's types."""
     out = [f"W-2:{_word(t)}" for t in doc[max(0, first.start - 2) : first.start]]
     out += [f"W+2:{_word(t)}" for t in doc[second.end : second.end + 2]]
-    sent = doc[first.start].sent
-    out += [f"SV:{types}:{_word(t)}" for t in sent if t.pos_ == "VERB"]
+    out += [f"SV:{types}:{v}" for v in _verbs(doc, first.start)]
     return out
+
+
+def _verbs(doc: Doc, i: int) -> list[str]:
+    """The verbs of the sentence of token ``i``, found once per sentence (every pair of
+    mentions in it asks), kept in the doc's user data."""
+    sent = doc[i].sent
+    key = ("kg_relmodel_verbs", sent.start)
+    if key not in doc.user_data:
+        doc.user_data[key] = [_word(t) for t in sent if t.pos_ == "VERB"]
+    return doc.user_data[key]
 
 
 def pair_features(doc: Doc, a: Ent, b: Ent, others: list[Ent] | tuple[Ent, ...] = ()) -> list[str]:
