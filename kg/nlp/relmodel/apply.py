@@ -154,10 +154,13 @@ def predict_conll04(
     if not ner:
         raise ConfigError(f"{settings.relations_model}: has no entity component (ner/)")
     for n, doc in enumerate(nlp.pipe(detok(s["tokens"]) for s in split)):
-        found = [(a, b, label) for a, b, label in find_entities(ner, doc) if label in COARSE]
-        ents = [Ent(a, b, COARSE[label]) for a, b, label in found]
-        keys = [(norm(doc[a:b].text), label) for a, b, label in found]
-        _one_per_pair(out.setdefault(doc_name(n), {}), doc, ents, keys, model)
+        found = [f for f in find_entities(ner, doc) if f[2] in COARSE]
+        ents = [Ent(a, b, COARSE[label]) for a, b, label, _share in found]
+        keys = [(norm(doc[a:b].text), label) for a, b, label, _share in found]
+        # the model's probability times the share of entity components behind each end
+        # (CoNLL04 dev, end to end: 0.637 → 0.643)
+        shares = [share for _a, _b, _label, share in found]
+        _one_per_pair(out.setdefault(doc_name(n), {}), doc, ents, keys, model, shares)
     return out
 
 
@@ -167,14 +170,18 @@ def _one_per_pair(
     ents: list[Ent],
     keys: list[tuple[str, str]],
     model: RelationModel,
+    shares: list[float] | None = None,
 ) -> None:
-    """One relation per pair of entities, in the likelier direction (as CoNLL04 has)."""
+    """One relation per pair of entities, in the likelier direction (as CoNLL04 has);
+    ``shares`` weigh the probabilities by how sure each entity is."""
     best: dict[tuple[int, int], tuple[float, int, int, str]] = {}
     for i, a in enumerate(ents):
         for j, b in enumerate(ents):
             if i == j:
                 continue
             label, p = model.best(pair_features(doc, a, b, ents), f"{a.kind}>{b.kind}")
+            if shares is not None:
+                p *= shares[i] * shares[j]
             pair = (min(i, j), max(i, j))
             if p >= model.threshold and label in MAPPING and p > best.get(pair, (0.0,))[0]:
                 best[pair] = (p, i, j, label)

@@ -158,9 +158,10 @@ def tag(ner: Language, doc: Doc) -> list[tuple[int, int, str]]:
     return [(e.start, e.end, back[e.label_]) for e in tagged.ents if e.label_ in back]
 
 
-def find_entities(members: Sequence[Language], doc: Doc) -> list[tuple[int, int, str]]:
-    """The spans (with their type) that most components find; where two overlap, the one
-    with more votes, then the longer, then the first."""
+def find_entities(members: Sequence[Language], doc: Doc) -> list[tuple[int, int, str, float]]:
+    """The spans (start, end, type) that most components find, each with the share of
+    them that did; where two overlap, the one with more votes, then the longer, then
+    the first."""
     votes: Counter[tuple[int, int, str]] = Counter()
     for ner in members:
         votes.update(set(tag(ner, doc)))
@@ -168,4 +169,4 @@ def find_entities(members: Sequence[Language], doc: Doc) -> list[tuple[int, int,
     for span, n in sorted(votes.items(), key=lambda kv: (-kv[1], kv[0][0] - kv[0][1], kv[0])):
         if 2 * n > len(members) and all(span[1] <= o[0] or o[1] <= span[0] for o in chosen):
             chosen.append(span)
-    return sorted(chosen)
+    return [(*span, votes[span] / len(members)) for span in sorted(chosen)]
