@@ -187,3 +187,19 @@ def test_output_with_the_model_is_the_same_for_any_number_of_jobs(model_dir: Pat
         outs.append(result.stdout)
     assert outs[0] == outs[1]
     assert "model:relations" in outs[0]
+
+
+def test_a_broken_entity_component_is_one_error_line(rules_only_dir: Path, tmp_path: Path):
+    import shutil
+
+    folder = tmp_path / "broken"
+    shutil.copytree(rules_only_dir, folder)
+    (folder / "ner" / "1").mkdir(parents=True)
+    (folder / "ner" / "1" / "config.cfg").write_text("x\n", encoding="utf-8")
+    result = CliRunner().invoke(
+        cli, ["eval", "--conll04", str(TINY), "--relations-model", str(folder)]
+    )
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert result.stderr.startswith(f"Error: {folder / 'ner' / '1'}: not a spaCy pipeline (")
+    assert result.stderr.count("\n") == 1
