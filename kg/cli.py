@@ -1181,6 +1181,26 @@ def eval_cmd(
     show_default=True,
     help="Drop features whose weights all stay below this (a smaller model).",
 )
+@click.option(
+    "--entities/--no-entities",
+    default=None,
+    help="Also fine-tune spaCy's NER on the CoNLL04 entity types, into the folder's ner/, "
+    "for `kg eval --conll04` end to end (never used by extract)  [default: with --conll04]",
+)
+@click.option(
+    "--entity-epochs",
+    type=click.IntRange(min=1),
+    default=12,
+    show_default=True,
+    help="Passes over the data of the entity component's training.",
+)
+@click.option(
+    "--entity-models",
+    type=click.IntRange(min=1),
+    default=3,
+    show_default=True,
+    help="Entity components to train (seeds SEED, SEED+1, …); they vote.",
+)
 @click.option("--name", default="relations", show_default=True, help="Name in `kg explain`.")
 @click.option("--model", default=DEFAULT_MODEL, show_default=True, help="spaCy pipeline.")
 @verbosity
@@ -1202,6 +1222,9 @@ def train(
     emit: str | None,
     min_count: int,
     prune: float,
+    entities: bool | None,
+    entity_epochs: int,
+    entity_models: int,
     name: str,
     model: str,
 ) -> None:
@@ -1219,6 +1242,8 @@ def train(
     sources += [Source("gold", p, texts) for p in gold]
     if not sources:
         raise click.UsageError("give training data: --conll04, --redocred or --gold")
+    if entities and not conll04:
+        raise click.UsageError("--entities needs --conll04 data (it learns CoNLL04's entities)")
     started = time.perf_counter()
     trained = train_model(
         sources,
@@ -1236,9 +1261,16 @@ def train(
         prune=prune,
         emit=[p.strip() for p in emit.split(",") if p.strip()] if emit else (),
     )
+    ner: list[object] = []
+    if conll04 and entities is not False:
+        from kg.nlp.relmodel.train import train_entities
+
+        ner, trained.info["entities"] = train_entities(
+            sources, model=model, seed=seed, epochs=entity_epochs, members=entity_models
+        )
     from kg.nlp.relmodel.model import save_atomic
 
-    save_atomic(trained, output)
+    save_atomic(trained, output, ner)
     click.echo(json.dumps(trained.info, indent=1), err=True)
     click.echo(f"kg: model written to {output} in {time.perf_counter() - started:.1f} s", err=True)
 

@@ -53,16 +53,24 @@ def eval_gold(
 
 
 def eval_conll04(split_path: str, settings: Settings, *, gold_entities: bool = False) -> ConllScore:
-    """Strict CoNLL04 scores: end to end (kg's entities, rules and model if set), or with
-    the gold entities given to the relation model."""
+    """Strict CoNLL04 scores: with the gold entities given to the relation model; end to
+    end with the entities of the model folder's entity component when it has one
+    (``kg train`` on CoNLL04 makes it); else end to end through kg (its entities, its
+    rules, and the model if set)."""
     split = read_split(split_path)
     gold = gold_relations(split)
-    if gold_entities:
-        from kg.nlp.relmodel.apply import predict_gold_entities
+    if gold_entities or _has_entity_component(settings.relations_model):
+        from kg.nlp.relmodel.apply import predict_conll04
 
-        return score(gold, predict_gold_entities(split, settings))
+        return score(gold, predict_conll04(split, settings, gold_entities=gold_entities))
     texts = [(doc_name(i), detok(sent["tokens"])) for i, sent in enumerate(split)]
     return score(gold, predicted_from_graph(sentences_graph(texts, settings)))
+
+
+def _has_entity_component(folder: str | None) -> bool:
+    from kg.nlp.relmodel.ner import member_folders
+
+    return bool(folder) and bool(member_folders(str(folder)))
 
 
 # --- rendering (the CLI prints these)

@@ -31,11 +31,42 @@ def model_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
+@pytest.fixture(scope="module")
+def rules_only_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("models") / "no-entities"
+    args = ["train", "--conll04", str(TINY), "-o", str(out), "--holdout", "0", "--no-entities"]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 0, result.stderr
+    return out
+
+
 def test_train_writes_a_model_folder(model_dir: Path):
     meta = json.loads((model_dir / "model.json").read_text(encoding="utf-8"))
     assert meta["format"] == "kg-relation-model/1"
     assert meta["threshold"] == 0.5
     assert meta["info"]["sources"] == ["conll04:tiny_conll04.json"]
+    # CoNLL04 data also train an entity component, beside the relation model
+    for k in ("1", "2", "3"):  # three members, by default, that vote
+        assert (model_dir / "ner" / k / "config.cfg").is_file()
+    assert meta["info"]["entities"]["sentences"] == 20
+    assert meta["info"]["entities"]["members"] == 3
+    assert meta["info"]["entities"]["labels"]["PERSON"] == "Peop"
+
+
+def test_no_entities_trains_the_relation_model_alone(rules_only_dir: Path):
+    assert (rules_only_dir / "model.json").is_file()
+    assert not (rules_only_dir / "ner").exists()
+    meta = json.loads((rules_only_dir / "model.json").read_text(encoding="utf-8"))
+    assert "entities" not in meta["info"]
+
+
+def test_entities_need_conll04_data(tmp_path: Path):
+    redocred = DATA / "relmodel" / "tiny_redocred.json"
+    args = ["train", "--redocred", str(redocred), "--entities", "-o", str(tmp_path / "m")]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 2
+    assert "--entities needs --conll04 data" in result.stderr
+    assert not (tmp_path / "m").exists()
 
 
 def test_extract_with_the_model_marks_its_statements(model_dir: Path, tmp_path: Path):
@@ -68,16 +99,27 @@ def test_eval_conll04_with_gold_entities(model_dir: Path):
     assert float(micro[6]) >= 0.9  # its own training data
 
 
-def test_eval_conll04_end_to_end_json(model_dir: Path):
+def _eval_json(folder: Path) -> dict:
     result = CliRunner().invoke(
         cli,
-        ["eval", "--conll04", str(TINY), "--relations-model", str(model_dir), "--format", "json"],
+        ["eval", "--conll04", str(TINY), "--relations-model", str(folder), "--format", "json"],
     )
     assert result.exit_code == 0, result.stderr
     out = json.loads(result.stdout)
-    micro = out["micro"]
-    assert micro["tp"] + micro["fn"] == 20
+    assert out["micro"]["tp"] + out["micro"]["fn"] == 20
     assert set(out["relations"]) <= {"Kill", "Live_In", "Located_In", "OrgBased_In", "Work_For"}
+    return out
+
+
+def test_eval_conll04_end_to_end_with_the_folders_entities(model_dir: Path):
+    # its own training data, its entity component: (nearly) everything is found
+    assert _eval_json(model_dir)["micro"]["f1"] >= 0.9
+
+
+def test_eval_conll04_end_to_end_through_kg_without_them(model_dir: Path, rules_only_dir: Path):
+    # kg's own entities (spaCy's NER, kg's classes) miss some of CoNLL04's spans and types
+    through_kg = _eval_json(rules_only_dir)["micro"]
+    assert through_kg["f1"] < _eval_json(model_dir)["micro"]["f1"]
 
 
 def test_model_errors_are_one_line(tmp_path: Path):
@@ -145,3 +187,19 @@ def test_output_with_the_model_is_the_same_for_any_number_of_jobs(model_dir: Pat
         outs.append(result.stdout)
     assert outs[0] == outs[1]
     assert "model:relations" in outs[0]
+
+
+def test_a_broken_entity_component_is_one_error_line(rules_only_dir: Path, tmp_path: Path):
+    import shutil
+
+    folder = tmp_path / "broken"
+    shutil.copytree(rules_only_dir, folder)
+    (folder / "ner" / "1").mkdir(parents=True)
+    (folder / "ner" / "1" / "config.cfg").write_text("x\n", encoding="utf-8")
+    result = CliRunner().invoke(
+        cli, ["eval", "--conll04", str(TINY), "--relations-model", str(folder)]
+    )
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert result.stderr.startswith(f"Error: {folder / 'ner' / '1'}: not a spaCy pipeline (")
+    assert result.stderr.count("\n") == 1

@@ -67,6 +67,24 @@ def _word(t: Token) -> str:
     return t.lemma_.lower() if t.lemma_ else t.lower_
 
 
+def _context(doc: Doc, first: Ent, second: Ent, types: str) -> list[str]:
+    """Words around the pair, and the sentence's verbs with the pair's types."""
+    out = [f"W-2:{_word(t)}" for t in doc[max(0, first.start - 2) : first.start]]
+    out += [f"W+2:{_word(t)}" for t in doc[second.end : second.end + 2]]
+    out += [f"SV:{types}:{v}" for v in _verbs(doc, first.start)]
+    return out
+
+
+def _verbs(doc: Doc, i: int) -> list[str]:
+    """The verbs of the sentence of token ``i``, found once per sentence (every pair of
+    mentions in it asks), kept in the doc's user data."""
+    sent = doc[i].sent
+    key = ("kg_relmodel_verbs", sent.start)
+    if key not in doc.user_data:
+        doc.user_data[key] = [_word(t) for t in sent if t.pos_ == "VERB"]
+    return doc.user_data[key]
+
+
 def pair_features(doc: Doc, a: Ent, b: Ent, others: list[Ent] | tuple[Ent, ...] = ()) -> list[str]:
     """The features of "``a`` relates to ``b``" (``a`` the subject); ``others`` are the
     sentence's other mentions (their number between the two counts)."""
@@ -82,6 +100,8 @@ def pair_features(doc: Doc, a: Ent, b: Ent, others: list[Ent] | tuple[Ent, ...] 
     feats += [f"HAT:{types}:{_word(ha)}", f"HBT:{types}:{_word(hb)}"]
     feats += [f"EA:{t.lower_}" for t in doc[a.start : a.end]]
     feats += [f"EB:{t.lower_}" for t in doc[b.start : b.end]]
+    feats += [f"EAT:{types}:{t.lower_}" for t in doc[a.start : a.end]]
+    feats += [f"EBT:{types}:{t.lower_}" for t in doc[b.start : b.end]]
     if first.start > 0:
         feats.append(f"W-1:{_word(doc[first.start - 1])}")
     if second.end < len(doc):
@@ -95,8 +115,11 @@ def pair_features(doc: Doc, a: Ent, b: Ent, others: list[Ent] | tuple[Ent, ...] 
         if not t.is_punct:
             feats.append(f"BW:{_word(t)}")
             feats.append(f"BWT:{types}:{_word(t)}")
-    inside = sum(1 for o in others if first.end <= o.start and o.end <= second.start)
-    feats.append(f"NE:{min(inside, 3)}")
+    inside = [o for o in others if first.end <= o.start and o.end <= second.start]
+    feats.append(f"NE:{min(len(inside), 3)}")
+    feats.append(f"NET:{types}:{' '.join(o.kind for o in inside[:3])}")
+    feats += _context(doc, first, second, types)
+    feats.append(f"HH:{types}:{_word(ha)}|{_word(hb)}")
     found = dep_path(ha, hb)
     if found is None:
         feats.append("P:none")
@@ -114,4 +137,5 @@ def pair_features(doc: Doc, a: Ent, b: Ent, others: list[Ent] | tuple[Ent, ...] 
         feats.append(f"PW:{types}:{deps}:{' '.join(inner)}")
         for t in (*up[1:], *down[:-1]):
             feats.append(f"PWW:{_word(t)}")
+            feats.append(f"PWT:{types}:{_word(t)}")
     return feats

@@ -219,9 +219,10 @@ def fit_temperature(z: np.ndarray, y: np.ndarray) -> float:
     return best_t
 
 
-def save_atomic(model: RelationModel, folder: str | Path) -> None:
-    """Write the model into a hidden folder beside ``folder``, then swap it in: an
-    interrupted run leaves the previous model (or none), never half of one."""
+def save_atomic(model: RelationModel, folder: str | Path, entities: Sequence[Any] = ()) -> None:
+    """Write the model (and ``entities``, spaCy pipelines, into its ``ner/``) into a hidden
+    folder beside ``folder``, then swap it in: an interrupted run leaves the previous
+    model (or none), never half of one."""
     import shutil
     import tempfile
 
@@ -236,6 +237,10 @@ def save_atomic(model: RelationModel, folder: str | Path) -> None:
     tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent))
     try:
         model.save(tmp)
+        if entities:
+            from kg.nlp.relmodel.ner import save_members
+
+            save_members(entities, tmp)
         if target.exists():
             shutil.rmtree(target)
         tmp.rename(target)

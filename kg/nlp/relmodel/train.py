@@ -76,6 +76,26 @@ def read_sources(sources: Sequence[Source], model: str) -> list[Sentence]:
     return out
 
 
+def train_entities(
+    sources: Sequence[Source], *, model: str, seed: int = 0, epochs: int = 12, members: int = 3
+) -> tuple[list[Any], dict[str, Any]]:
+    """Entity components fine-tuned on the CoNLL04 sources' entities (kg.nlp.relmodel.ner),
+    and what to record of them in the model's info."""
+    from kg.nlp.relmodel.data import read_conll04
+    from kg.nlp.relmodel.ner import train_members
+
+    split = [s for src in sources if src.kind == "conll04" for s in read_conll04(src.path)]
+    found = train_members(split, model=model, seed=seed, epochs=epochs, members=members)
+    info = {
+        "sentences": len(split),
+        "epochs": epochs,
+        "members": members,
+        "labels": found[0].meta["kg_labels"],
+        "from": f"{model} ner",
+    }
+    return found, info
+
+
 def _scores(probs: np.ndarray, gold: np.ndarray, threshold: float) -> tuple[float, float, float]:
     k = probs[:, 1:].argmax(axis=1) + 1
     p = probs[np.arange(len(k)), k]
