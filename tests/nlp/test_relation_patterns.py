@@ -391,3 +391,8 @@ def test_a_name_opening_with_another_body_s_acronym_is_part_of_it(run):
     # a country's code opening a name is no parent
     got = _facts(run("The UK Film Council said the US was wrong."))
     assert not any(p == "schema:parentOrganization" for _, p, _, _ in got)
+
+
+def test_an_award_named_like_an_office_is_no_job(run):
+    got = _facts(run("Gordon Darcey was named the Six Nations Player of the Tournament."))
+    assert not any(p == "schema:jobTitle" for _, p, _, _ in got)

@@ -237,6 +237,8 @@ def role(tok: Token, ctx: Ctx) -> None:
     else:
         return
     for noun in titles:
+        if any(lemma_of(o) in rule_words("role", "award_periods") for o in pobjs(noun, ["of"])):
+            continue  # "was named Player of the Tournament": an award
         start = noun.i
         while start > 0 and noun.i - start < 4 and is_title_modifier(ctx.doc[start - 1]):
             start -= 1  # the title's own modifiers, right before it ("deputy enforcement")
