@@ -14,12 +14,12 @@ from kg.gazetteer import gazetteer
 from kg.nlp import build_nlp
 from kg.nlp.entities import Found, find_entities
 from kg.nlp.relations import find_relations
+from kg.nlp.title_facts import find_titles
 from kg.nlp.titles import (
     FOUNDER,
     LEADER,
     MEMBER,
     WORKS,
-    find_titles,
     is_employed_leader,
     is_party,
     leads_place,

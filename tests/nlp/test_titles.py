@@ -1,4 +1,5 @@
-"""Job titles around names (kg.nlp.titles) on hand-built docs: no trained model needed."""
+"""Job titles around names (kg.nlp.titles, kg.nlp.title_facts) on hand-built docs: no trained
+model needed."""
 
 from __future__ import annotations
 
@@ -8,7 +9,8 @@ from spacy.tokens import Doc, Span
 
 from kg.gazetteer import gazetteer
 from kg.nlp.entities import Found
-from kg.nlp.titles import LEADER, MEMBER, WORKS, find_titles, match_title, past_marked
+from kg.nlp.title_facts import find_titles
+from kg.nlp.titles import LEADER, MEMBER, WORKS, match_title, past_marked
 
 
 def _doc(words: list[str], ents: list[tuple[int, int, str]]) -> Doc:
