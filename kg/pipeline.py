@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Callable, Sequence
+import tempfile
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from importlib import metadata
+from itertools import islice
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from rdflib import Graph
-from rdflib.namespace import RDF
 
 from kg import __version__
 from kg.build import Builder, new_graph
@@ -20,14 +22,16 @@ from kg.errors import InputError
 from kg.ingest import read_inputs
 from kg.iris import article_iri
 from kg.records import Article, Extraction, RunInfo
-from kg.resolve import resolve
-from kg.serialize import to_ntriples
+from kg.resolve import Resolution, from_names_record, resolve
 from kg.settings import Settings
 from kg.validate import ValidationReport, validate
-from kg.vocab import KG
 
 if TYPE_CHECKING:
+    from kg.cluster import DaskEngine
+    from kg.phases import LocalEngine, Part
     from kg.store import Store
+
+    Engine = LocalEngine | DaskEngine
 
 logger = logging.getLogger(__name__)
 
@@ -74,60 +78,36 @@ def build(
     batch: int = VALIDATION_BATCH,
     sink: Callable[[str, bytes], None] | None = None,
 ) -> Built:
-    """Build each article's graph, validate them a batch at a time, keep N-Triples.
+    """Build each article's graph, validate them a batch at a time, keep N-Triples
+    (:func:`kg.phases.build_part`, in this process, over records held in memory).
 
     Each article's IRI and sorted N-Triples go to ``sink`` if given (a writer
     that keeps only what its output needs), else into :attr:`Built.graphs`.
-
-    Validating batches of whole article graphs is the same as validating
-    their merge: every shape is about one node and the triples around it,
-    and each article's graph carries the type and label of every entity it
-    names (one label per entity in a run). A batch that does not conform is
-    validated article by article: an article whose graph does not conform is
-    quarantined (:attr:`Built.rejected`, never kept) and the others go on.
     """
+    from kg.phases import build_part
+
     out = Built()
     if result.builder is None:
         return out
-    builder = result.builder
     keep = sink if sink is not None else out.graphs.__setitem__
     reports: list[ValidationReport] = []
     for start in range(0, len(result.extractions), batch):
-        part = [(ex, builder.article_graph(ex)) for ex in result.extractions[start : start + batch]]
-        if check:
-            merged = new_graph()
-            for _, graph in part:
-                merged += graph
-            report = validate(merged)
-            if not report.conforms:
-                part = _quarantine(part, out, reports)
-            else:
-                reports.append(report)
-        for ex, graph in part:
-            keep(str(builder.article_node(ex.article)), to_ntriples(graph))
-            out.articles += 1
-            out.statements += sum(1 for _ in graph.subjects(RDF.type, KG.Statement))
+        part = build_part(result.extractions[start : start + batch], result.builder, check)
+        _take(part, out, keep, reports)
     if check:
         out.report = combine(reports)
     return out
 
 
-def _quarantine(
-    part: list[tuple[Extraction, Graph]], out: Built, reports: list[ValidationReport]
-) -> list[tuple[Extraction, Graph]]:
-    """The articles of a failed batch whose own graphs conform; the others are rejected."""
-    good = []
-    for ex, graph in part:
-        alone = new_graph()
-        alone += graph
-        report = validate(alone)
-        if report.conforms:
-            good.append((ex, graph))
-            reports.append(report)
-        else:
-            logger.info("%s: graph does not conform; quarantined", ex.article.identifier)
-            out.rejected.append((ex.article.identifier, report))
-    return good
+def _take(
+    part: Part, out: Built, keep: Callable[[str, bytes], None], reports: list[ValidationReport]
+) -> None:
+    for name, data in part.graphs:
+        keep(name, data)
+    out.articles += len(part.graphs)
+    out.statements += part.statements
+    out.rejected.extend(part.rejected)
+    reports.extend(part.reports)
 
 
 def combine(reports: Sequence[ValidationReport]) -> ValidationReport:
@@ -148,11 +128,11 @@ def combine(reports: Sequence[ValidationReport]) -> ValidationReport:
 
 def _articles(
     inputs: Sequence[str],
-    result: RunResult,
+    result: RunResult | Streamed,
     on_error: Callable[[InputError], None] | None,
     globs: Sequence[str] = (),
-) -> list[Article]:
-    articles: list[Article] = []
+) -> Iterator[Article]:
+    """The inputs' articles, read one at a time; failures go to ``result.failures``."""
     seen: dict[str, str] = {}
     for item in read_inputs(inputs, globs=globs):
         if isinstance(item, Article) and item.identifier in seen:
@@ -167,8 +147,7 @@ def _articles(
                 on_error(item)
         else:
             seen[item.identifier] = item.source
-            articles.append(item)
-    return articles
+            yield item
 
 
 def _model_version(model: str) -> str:
@@ -222,7 +201,7 @@ def run(
     from kg.extract import extract_articles  # spaCy: only when extracting
 
     result = RunResult()
-    articles = _articles(inputs, result, on_error, settings.globs)
+    articles = list(_articles(inputs, result, on_error, settings.globs))
     if skip is not None:
         articles = list(skip(articles))
     result.articles = articles
@@ -241,10 +220,116 @@ def run(
 
 
 @dataclass
+class Streamed:
+    """What a streamed run did: the inputs that failed, the articles extracted, the
+    graphs kept (in :attr:`Built.graphs` only when no sink took them)."""
+
+    failures: list[InputError] = field(default_factory=list)
+    extracted: int = 0
+    built: Built = field(default_factory=Built)
+    resolution: Resolution | None = None
+
+
+#: Articles parsed and spilled together in phase 1 (a task of a worker).
+CHUNK = 8
+
+
+def stream(
+    inputs: Sequence[str],
+    settings: Settings,
+    sink: Callable[[str, bytes], None] | None,
+    *,
+    on_error: Callable[[InputError], None] | None = None,
+    on_progress: Progress | None = None,
+    skip: Callable[[Sequence[Article]], Sequence[Article]] | None = None,
+    stored: Callable[[], Sequence[Extraction]] | None = None,
+) -> Streamed:
+    """Read, extract, resolve, build, validate and serialise, article by article.
+
+    Phase 1 (NLP, in workers: :mod:`kg.phases`, or :mod:`kg.cluster` with
+    ``settings.cluster``) keeps each article's records aside and gives back its
+    names; resolution runs here over all names (with ``stored()``'s); phase 2
+    (in workers) turns batches of records into validated N-Triples, handed to
+    ``sink(article IRI, bytes)`` in input order. The parent holds the names and
+    the resolution, never the records or the graphs. ``skip`` keeps the
+    articles of a chunk that a caller still needs; ``on_progress(done, total,
+    words)`` follows phase 1 (``total`` is 0 until every input is read).
+    """
+    result = Streamed()
+    reading: dict[str, Any] = {"read": 0, "chunks": 0, "done": False}
+
+    def chunks() -> Iterator[tuple[int, list[Article]]]:
+        articles = _articles(inputs, result, on_error, settings.globs)
+        index = 0
+        while True:
+            chunk = list(islice(articles, CHUNK))
+            if not chunk:
+                break
+            kept = list(skip(chunk)) if skip is not None else chunk
+            if kept:
+                reading["read"] += len(kept)
+                yield index, kept
+                index += 1
+        reading["chunks"], reading["done"] = index, True
+
+    with _engine(settings) as engine:
+        names: list[tuple[str, str]] = []
+        words = 0
+        for chunk_names, chunk_words in engine.extract(chunks()):
+            names.extend(chunk_names)
+            words += chunk_words
+            if on_progress is not None:
+                total = reading["read"] if reading["done"] else 0
+                on_progress(len(names), total, words)
+        result.extracted = len(names)
+        if not names:
+            return result
+        others = list(stored()) if stored is not None else []
+        run_names = [from_names_record(identifier, record) for identifier, record in names]
+        del names
+        result.resolution = resolve([*others, *run_names])
+        del run_names, others
+        builder = Builder(settings.base, result.resolution, run_info(settings))
+        keep = sink if sink is not None else result.built.graphs.__setitem__
+        reports: list[ValidationReport] = []
+        batches = _batches(int(reading["chunks"]), engine.workers)
+        for part in engine.build(builder, settings.validate, batches):
+            _take(part, result.built, keep, reports)
+    if settings.validate:
+        result.built.report = combine(reports)
+    logger.info("%d articles, %d failed inputs", result.extracted, len(result.failures))
+    return result
+
+
+def _batches(chunks: int, workers: int) -> Iterator[list[int]]:
+    """Phase 2's batches of chunks: up to VALIDATION_BATCH articles, and at least four
+    batches a worker, so that no worker waits long for the last."""
+    size = max(1, min(VALIDATION_BATCH // CHUNK, -(-chunks // (4 * max(1, workers)))))
+    for start in range(0, chunks, size):
+        yield list(range(start, min(chunks, start + size)))
+
+
+@contextmanager
+def _engine(settings: Settings) -> Iterator[Engine]:
+    """Where the phases run: a Dask cluster, or this machine (records spilled to a
+    temporary folder that goes with the run)."""
+    if settings.cluster:
+        from kg.cluster import DaskEngine
+
+        with DaskEngine(settings) as engine:
+            yield engine
+        return
+    from kg.phases import LocalEngine
+
+    with tempfile.TemporaryDirectory(prefix="kg-run-") as folder:
+        yield LocalEngine(settings, Path(folder))
+
+
+@dataclass
 class IngestResult:
     """What ``ingest`` did: the run, its graphs, what it skipped or replaced, if it loaded."""
 
-    run: RunResult
+    run: Streamed
     built: Built
     skipped: int
     loaded: bool
@@ -300,16 +385,22 @@ def ingest(
         held.update(stored_names(store))
         return [ex for iri, ex in held.items() if iri not in replaced]
 
-    result = run(
-        inputs, settings, on_error=on_error, skip=keep, on_progress=on_progress, stored=others
+    result = stream(
+        inputs,
+        settings,
+        None,
+        on_error=on_error,
+        skip=keep,
+        on_progress=on_progress,
+        stored=others,
     )
-    built = build(result, check=settings.validate)
+    built = result.built
     # Nothing new, or a graph that does not conform: nothing is loaded.
     if not built.graphs or (built.report is not None and not built.report.conforms):
         return IngestResult(result, built, skipped, loaded=False)
-    assert result.builder is not None
+    assert result.resolution is not None
     rest = {iri: ex for iri, ex in held.items() if iri not in built.graphs}
-    extra = updates(store, settings.base, resolve(held.values()), result.builder.res, rest)
+    extra = updates(store, settings.base, resolve(held.values()), result.resolution, rest)
     store.replace_graphs({**built.graphs, **extra})
     store.load_ontology()
     return IngestResult(
