@@ -28,10 +28,12 @@ class SortedLines:
     it goes when the merge ends.
     """
 
-    def __init__(self, folder: str | None = None, *, unique: bool = True, bound: int = BOUND):
+    def __init__(
+        self, folder: str | None = None, *, unique: bool = True, bound: int | None = None
+    ) -> None:
         self.folder = folder
         self.unique = unique
-        self.bound = bound
+        self.bound = BOUND if bound is None else bound
         self._held: list[bytes] = []
         self._size = 0
         self._runs: list[Path] = []
