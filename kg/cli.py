@@ -40,7 +40,7 @@ Exit codes:
   2  usage error (bad option, bad query, SERVICE without --allow-service,
      an output file that is an input or cannot be written)
   3  the graph does not conform to the shapes (nothing written)
-  4  store or endpoint error (also a query stopped by --timeout)
+  4  store, endpoint or cluster error (also a query stopped by --timeout)
   130  interrupted (Ctrl-C or kill); the message says what was committed
 """
 
@@ -217,8 +217,11 @@ class ProgressLine:
         elapsed = max(time.perf_counter() - self.started, 1e-6)
         rate = done / elapsed
         left = (total - done) / rate if rate else 0.0
+        # ``total`` is 0 while inputs are still being read (a streamed run).
+        counts = f"{done}/{total}" if total else f"{done}"
         click.echo(
-            f"\r{done}/{total} articles, {words / elapsed:,.0f} words/s, {left:.0f} s left ",
+            f"\r{counts} articles, {words / elapsed:,.0f} words/s"
+            + (f", {left:.0f} s left " if total else " "),
             err=True,
             nl=False,
         )

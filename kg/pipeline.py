@@ -261,14 +261,12 @@ def stream(
     def chunks() -> Iterator[tuple[int, list[Article]]]:
         articles = _articles(inputs, result, on_error, settings.globs)
         index = 0
-        while True:
-            chunk = list(islice(articles, CHUNK))
-            if not chunk:
-                break
-            kept = list(skip(chunk)) if skip is not None else chunk
-            if kept:
-                reading["read"] += len(kept)
-                yield index, kept
+        # ``skip`` asks the store about a few chunks' articles at once.
+        while group := list(islice(articles, 8 * CHUNK)):
+            kept = list(skip(group)) if skip is not None else group
+            reading["read"] += len(kept)
+            for start in range(0, len(kept), CHUNK):
+                yield index, kept[start : start + CHUNK]
                 index += 1
         reading["chunks"], reading["done"] = index, True
 
