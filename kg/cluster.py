@@ -36,7 +36,7 @@ CONNECT_TIMEOUT = 10
 
 #: glibc's M_TRIM_THRESHOLD (mallopt), and the value a worker sets: Dask's nanny
 #: starts workers with MALLOC_TRIM_THRESHOLD_=65536, which returns memory to the
-#: system after every task and costs kg about a fifth of its speed (issue 14).
+#: system after every task: 1.48× instead of 1.71× on 2 workers in issue 14.
 _M_TRIM_THRESHOLD = -1
 TRIM_THRESHOLD = 128 << 20
 
