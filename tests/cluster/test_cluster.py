@@ -114,3 +114,25 @@ def test_without_dask_the_extra_is_named(inputs, monkeypatch):
         "Error: --cluster tcp://127.0.0.1:1: Dask is not installed; "
         "pip install 'kg-populator[cluster]'\n"
     )
+
+
+def test_urls_that_fsspec_reads_are_inputs(scheduler, inputs):
+    url = f"file://{inputs}/*.txt"
+    one = _run("extract", url, "--format", "nt", "-j", "1")
+    identifiers = {
+        line.split(b" ", 2)[2].rsplit(b" .", 1)[0]
+        for line in one.split(b"\n")
+        if b"<https://schema.org/identifier>" in line
+    }
+    expected = {f'"file://{path}"'.encode() for path in sorted(inputs.glob("*.txt"))}
+    assert identifiers == expected
+    assert _run("extract", url, "--format", "nt", "--cluster", scheduler) == one
+
+
+def test_a_url_that_names_nothing_is_one_line(tmp_path):
+    result = CliRunner().invoke(cli, ["extract", f"file://{tmp_path}/none.txt", "-j", "1"])
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"Error: file://{tmp_path}/none.txt: no such file or directory\n"
+        "Error: no article could be read from 1 input(s)\n"
+    )
