@@ -358,8 +358,8 @@ def extract(
     written; a graph that does not conform is written nowhere.
     """
     check_output_paths(output, report)
-    from kg.pipeline import stream
     from kg.serialize import QuadLines, TripleLines
+    from kg.stream import stream
 
     started = time.perf_counter()
     check_output("-o", output, inputs, globs)

@@ -14,6 +14,7 @@ The same phases run on a Dask cluster in :mod:`kg.cluster`.
 
 from __future__ import annotations
 
+import logging
 import multiprocessing
 import pickle
 from collections import deque
@@ -34,6 +35,8 @@ from kg.vocab import KG
 
 if TYPE_CHECKING:
     from kg.settings import Settings
+
+logger = logging.getLogger(__name__)
 
 T = TypeVar("T")
 H = TypeVar("H")
@@ -89,8 +92,6 @@ def build_part(extractions: Sequence[Extraction], builder: Builder, check: bool)
 
 def _quarantine(built: list[tuple[Extraction, Graph]], out: Part) -> list[tuple[Extraction, Graph]]:
     """The articles of a failed batch whose own graphs conform; the others are rejected."""
-    import logging
-
     good = []
     for ex, graph in built:
         alone = new_graph()
@@ -100,9 +101,7 @@ def _quarantine(built: list[tuple[Extraction, Graph]], out: Part) -> list[tuple[
             good.append((ex, graph))
             out.reports.append(report)
         else:
-            logging.getLogger(__name__).info(
-                "%s: graph does not conform; quarantined", ex.article.identifier
-            )
+            logger.info("%s: graph does not conform; quarantined", ex.article.identifier)
             out.rejected.append((ex.article.identifier, report))
     return good
 

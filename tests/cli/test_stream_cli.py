@@ -1,4 +1,4 @@
-"""A streamed run (kg.pipeline.stream): records spilled to a run folder that goes with
+"""A streamed run (kg.stream.stream): records spilled to a run folder that goes with
 the run, sorted runs on disk, the same bytes whatever the workers or the bounds."""
 
 from __future__ import annotations
@@ -9,10 +9,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from kg import pipeline, sortlines
+from kg import sortlines
+from kg import stream as streaming
 from kg.cli import cli
-from kg.pipeline import stream
 from kg.settings import Settings
+from kg.stream import stream
 
 pytestmark = pytest.mark.slow
 
@@ -37,7 +38,7 @@ def test_sorted_runs_on_disk_give_the_same_bytes(fmt, monkeypatch, tmp_path):
 @pytest.mark.parametrize("jobs", [1, 2])
 def test_records_are_spilled_to_a_folder_that_goes_with_the_run(jobs, monkeypatch, tmp_path):
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
-    monkeypatch.setattr(pipeline, "CHUNK", 1)  # a chunk (and a batch) per article
+    monkeypatch.setattr(streaming, "CHUNK", 1)  # a chunk (and a batch) per article
     seen: list[list[str]] = []
 
     def sink(name: str, data: bytes) -> None:
