@@ -55,6 +55,8 @@ class Streamed:
 
 #: Articles parsed and spilled together in phase 1 (a task of a worker).
 CHUNK = 8
+#: The same in one process: spaCy's batches (BATCH_WORDS) stay full across articles.
+ONE_PROCESS_CHUNK = 64
 
 
 def stream(
@@ -81,22 +83,23 @@ def stream(
     result = Streamed()
     reading: dict[str, Any] = {"read": 0, "chunks": 0, "done": False}
 
-    def chunks() -> Iterator[tuple[int, list[Article]]]:
+    def chunks(size: int) -> Iterator[tuple[int, list[Article]]]:
         articles = _articles(inputs, result, on_error, settings.globs)
         index = 0
         # ``skip`` asks the store about a few chunks' articles at once.
         while group := list(islice(articles, 8 * CHUNK)):
             kept = list(skip(group)) if skip is not None else group
             reading["read"] += len(kept)
-            for start in range(0, len(kept), CHUNK):
-                yield index, kept[start : start + CHUNK]
+            for start in range(0, len(kept), size):
+                yield index, kept[start : start + size]
                 index += 1
         reading["chunks"], reading["done"] = index, True
 
     with _engine(settings) as engine:
+        size = CHUNK if engine.workers > 1 else ONE_PROCESS_CHUNK
         names: list[tuple[str, str]] = []
         words = 0
-        for chunk_names, chunk_words in engine.extract(chunks()):
+        for chunk_names, chunk_words in engine.extract(chunks(size)):
             names.extend(chunk_names)
             words += chunk_words
             if on_progress is not None:
@@ -113,7 +116,7 @@ def stream(
         builder = Builder(settings.base, result.resolution, run_info(settings))
         keep = sink if sink is not None else result.built.graphs.__setitem__
         reports: list[ValidationReport] = []
-        batches = _batches(int(reading["chunks"]), engine.workers)
+        batches = _batches(int(reading["chunks"]), engine.workers, size)
         for part in engine.build(builder, settings.validate, batches):
             _take(part, result.built, keep, reports)
     if settings.validate:
@@ -122,12 +125,15 @@ def stream(
     return result
 
 
-def _batches(chunks: int, workers: int) -> Iterator[list[int]]:
-    """Phase 2's batches of chunks: up to VALIDATION_BATCH articles, and at least four
-    batches a worker, so that no worker waits long for the last."""
-    size = max(1, min(VALIDATION_BATCH // CHUNK, -(-chunks // (4 * max(1, workers)))))
-    for start in range(0, chunks, size):
-        yield list(range(start, min(chunks, start + size)))
+def _batches(chunks: int, workers: int, size: int) -> Iterator[list[int]]:
+    """Phase 2's batches of chunks (of ``size`` articles): up to VALIDATION_BATCH
+    articles, and with several workers at least four batches each, so that no
+    worker waits long for the last."""
+    step = max(1, VALIDATION_BATCH // size)
+    if workers > 1:
+        step = max(1, min(step, -(-chunks // (4 * workers))))
+    for start in range(0, chunks, step):
+        yield list(range(start, min(chunks, start + step)))
 
 
 @contextmanager

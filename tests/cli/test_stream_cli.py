@@ -38,7 +38,10 @@ def test_sorted_runs_on_disk_give_the_same_bytes(fmt, monkeypatch, tmp_path):
 @pytest.mark.parametrize("jobs", [1, 2])
 def test_records_are_spilled_to_a_folder_that_goes_with_the_run(jobs, monkeypatch, tmp_path):
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
-    monkeypatch.setattr(streaming, "CHUNK", 1)  # a chunk (and a batch) per article
+    # A chunk (and a batch) per article.
+    monkeypatch.setattr(streaming, "CHUNK", 1)
+    monkeypatch.setattr(streaming, "ONE_PROCESS_CHUNK", 1)
+    monkeypatch.setattr(streaming, "VALIDATION_BATCH", 1)
     seen: list[list[str]] = []
 
     def sink(name: str, data: bytes) -> None:
