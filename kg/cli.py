@@ -10,7 +10,7 @@ import re
 import sys
 import time
 from collections.abc import Callable, Iterator
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, BinaryIO, TypeVar
 
 import click
 
@@ -40,7 +40,7 @@ Exit codes:
   2  usage error (bad option, bad query, SERVICE without --allow-service,
      an output file that is an input or cannot be written)
   3  the graph does not conform to the shapes (nothing written)
-  4  store or endpoint error (also a query stopped by --timeout)
+  4  store, endpoint or cluster error (also a query stopped by --timeout)
   130  interrupted (Ctrl-C or kill); the message says what was committed
 """
 
@@ -142,8 +142,18 @@ def _check_base(ctx: click.Context, param: click.Parameter, value: str) -> str:
     return value
 
 
+_SCHEDULER = re.compile(r"[a-z][a-z0-9+.-]*://(\[[0-9A-Fa-f:.]+\]|[^\s/:\[\]]+):\d+/?")
+
+
+def _check_cluster(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    if value is not None and not _SCHEDULER.fullmatch(value):
+        raise click.BadParameter(f"{value!r} is not a scheduler address like tcp://HOST:PORT")
+    return value
+
+
 def extraction_options(func: F) -> F:
-    """INPUTS, --report, --no-validate, --base, --model and --jobs: what extracting needs."""
+    """INPUTS, --report, --no-validate, --base, --model, --jobs, --cluster: what extracting
+    needs."""
     options = [
         click.argument("inputs", nargs=-1, required=True),
         click.option(
@@ -190,7 +200,16 @@ def extraction_options(func: F) -> F:
             type=click.IntRange(min=1),
             default=os.cpu_count() or 1,
             show_default="all cores",
-            help="Worker processes for NLP; output is identical for any number.",
+            help="Worker processes; output is identical for any number.",
+        ),
+        click.option(
+            "--cluster",
+            metavar="tcp://HOST:PORT",
+            callback=_check_cluster,
+            envvar="KG_CLUSTER",
+            show_envvar=True,
+            help="Run on a Dask cluster (its scheduler's address; needs kg[cluster]) "
+            "instead of --jobs; output is identical.",
         ),
     ]
     for option in reversed(options):
@@ -211,8 +230,11 @@ class ProgressLine:
         elapsed = max(time.perf_counter() - self.started, 1e-6)
         rate = done / elapsed
         left = (total - done) / rate if rate else 0.0
+        # ``total`` is 0 while inputs are still being read (a streamed run).
+        counts = f"{done}/{total}" if total else f"{done}"
         click.echo(
-            f"\r{done}/{total} articles, {words / elapsed:,.0f} words/s, {left:.0f} s left ",
+            f"\r{counts} articles, {words / elapsed:,.0f} words/s"
+            + (f", {left:.0f} s left " if total else " "),
             err=True,
             nl=False,
         )
@@ -341,6 +363,7 @@ def extract(
     relations_model: str | None,
     globs: tuple[str, ...],
     jobs: int,
+    cluster: str | None,
 ) -> None:
     """Extract a knowledge graph from news articles (files, folders, - for stdin).
 
@@ -348,15 +371,8 @@ def extract(
     written; a graph that does not conform is written nowhere.
     """
     check_output_paths(output, report)
-    from kg.pipeline import build as build_graphs
-    from kg.pipeline import run as run_pipeline
-    from kg.serialize import (
-        QuadLines,
-        TripleLines,
-        jsonld_from_ntriples,
-        trig_from_nquads,
-        turtle_from_ntriples,
-    )
+    from kg.serialize import QuadLines, TripleLines
+    from kg.stream import stream
 
     started = time.perf_counter()
     check_output("-o", output, inputs, globs)
@@ -371,34 +387,30 @@ def extract(
         jobs=jobs,
         relations_model=relations_model,
         globs=tuple(globs),
+        cluster=cluster,
     )
     quiet = bool(click.get_current_context().meta.get("kg.quiet"))
-    result = run_pipeline(
-        list(inputs), settings, on_error=_report_failure, on_progress=ProgressLine(quiet)
+    # Only what the output needs is kept: the set of triples, or the quads (sorted
+    # runs spill to disk past a bound).
+    lines: TripleLines = QuadLines() if fmt in ("nquads", "trig") else TripleLines()
+    result = stream(
+        list(inputs),
+        settings,
+        lines.add,
+        on_error=_report_failure,
+        on_progress=ProgressLine(quiet),
     )
-    if not result.extractions:
+    built = result.built
+    if not result.extracted:
         click.echo(f"Error: no article could be read from {len(inputs)} input(s)", err=True)
         sys.exit(EXIT_INPUTS_FAILED)
-    # Only what the output needs is kept: the set of triples, or the quads.
-    lines: QuadLines | TripleLines = QuadLines() if fmt in ("nquads", "trig") else TripleLines()
-    built = build_graphs(result, check=settings.validate, sink=lines.add)
     _quarantined(built, report, "written")
     if built.report is not None:
         if not built.report.conforms:
             _reject(built.report, report, "written")
         if report and not built.rejected:
             _emit_report(built.report.text, report)
-    if isinstance(lines, QuadLines):
-        data = lines.nquads()
-        if fmt == "trig":
-            data = trig_from_nquads(data)
-    else:
-        data = lines.ntriples()
-        if fmt == "turtle":
-            data = turtle_from_ntriples(data)
-        elif fmt == "jsonld":
-            data = jsonld_from_ntriples(data)
-    _write_output(data, output)
+    _write_lines(lines, fmt, output)
     if not quiet:
         click.echo(
             f"kg: {built.articles} articles, {built.statements} statements, "
@@ -407,6 +419,19 @@ def extract(
             err=True,
         )
     sys.exit(EXIT_INPUTS_FAILED if result.failures or built.rejected else EXIT_OK)
+
+
+def _write_lines(lines: Any, fmt: str, output: str) -> None:
+    """Write a run's sorted lines as ``fmt``: N-Triples, N-Quads and Turtle a block at a
+    time; TriG and JSON-LD (written from the whole) after merging them in memory."""
+    from kg.serialize import jsonld_from_ntriples, trig_from_nquads
+
+    if fmt in ("trig", "jsonld"):
+        data = lines.ntriples()
+        data = trig_from_nquads(data) if fmt == "trig" else jsonld_from_ntriples(data)
+        _write_output(data, output)
+        return
+    _write_output(lambda fh: lines.write(fmt, fh), output)
 
 
 # --------------------------------------------------------------------------- store commands
@@ -489,19 +514,29 @@ def store_options(func: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
-def _write_output(data: bytes, output: str = "-") -> None:
-    """Write to stdout or a file; a file that cannot be written is one error line (exit 2)."""
+def _write_output(data: bytes | Callable[[BinaryIO], None], output: str = "-") -> None:
+    """Write to stdout or a file; a file that cannot be written is one error line (exit 2).
+
+    ``data`` is bytes, or a function that writes to the file it is given (a file
+    is renamed into place once it returns: nothing is ever half-written)."""
     if output == "-":
         try:
-            sys.stdout.buffer.write(data)
+            if callable(data):
+                data(sys.stdout.buffer)
+            else:
+                sys.stdout.buffer.write(data)
             sys.stdout.flush()
         except BrokenPipeError:
             _stdout_closed()
         return
-    from kg.serialize import write_atomic
+    from kg.serialize import atomic_writer
 
     try:
-        write_atomic(output, data)
+        with atomic_writer(output) as fh:
+            if callable(data):
+                data(fh)
+            else:
+                fh.write(data)
     except BrokenPipeError:  # -o /dev/stdout or a FIFO whose reader went away
         _stdout_closed()
     except OSError as exc:
@@ -764,6 +799,7 @@ def ingest(
     relations_model: str | None,
     globs: tuple[str, ...],
     jobs: int,
+    cluster: str | None,
     store_opts: dict[str, Any],
 ) -> None:
     """Extract, validate and load articles into the store in one pass.
@@ -788,6 +824,7 @@ def ingest(
         jobs=jobs,
         relations_model=relations_model,
         globs=tuple(globs),
+        cluster=cluster,
     )
     quiet = bool(click.get_current_context().meta.get("kg.quiet"))
     with _writing(open_store(**store_opts)) as store:

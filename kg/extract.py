@@ -337,8 +337,16 @@ def _init_worker(model: str, relations_model: str | None = None) -> None:
 
 def _extract_batch(batch: list[Article]) -> list[Extraction]:
     assert _worker_model is not None
-    nlp = build_nlp(_worker_model)
-    return [_extract(doc, a, _worker_relations) for doc, a in parse(nlp, batch)]
+    return extract_batch(batch, _worker_model, _worker_relations)
+
+
+def extract_batch(
+    articles: list[Article], model: str, relations_model: str | None = None
+) -> list[Extraction]:
+    """The records of a few articles, parsed together (the pipeline is loaded once per
+    process: :func:`kg.nlp.build_nlp` keeps it)."""
+    nlp = build_nlp(model)
+    return [_extract(doc, a, relations_model) for doc, a in parse(nlp, articles)]
 
 
 def _batches(items: Iterable[Article], size: int) -> Iterator[list[Article]]:

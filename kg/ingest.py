@@ -414,7 +414,8 @@ def _read_path(
 def read_inputs(
     inputs: Sequence[str], *, max_bytes: int = MAX_BYTES, globs: Sequence[str] = ()
 ) -> Iterator[Article | InputError]:
-    """Articles from files, directories (recursive, sorted) and ``-`` (stdin).
+    """Articles from files, directories (recursive, sorted), ``-`` (stdin) and URLs
+    that fsspec reads (``https://``, ``s3://``, ``file://``; globs allowed).
 
     A file named in ``inputs`` is read whatever it is (a FIFO too). In a
     folder, only article files are read (:func:`is_article_name`; ``globs``,
@@ -425,5 +426,40 @@ def read_inputs(
     for given in inputs:
         if given == STDIN:
             yield _read_stdin(max_bytes)
+        elif _URL.match(given):
+            yield from _read_urls(given, max_bytes)
         else:
             yield from _read_path(Path(given), max_bytes, set(), globs, named=True)
+
+
+_URL = re.compile(r"[a-z][a-z0-9+.-]+://")
+
+
+def _read_urls(url: str, max_bytes: int) -> Iterator[Article | InputError]:
+    """The documents a URL names (a glob names several: ``s3://bucket/news/*.txt``),
+    read with fsspec (which comes with kg's ``cluster`` extra); each one's identifier
+    is its URL."""
+    try:
+        import fsspec
+    except ImportError:
+        yield InputError(url, "reading URLs needs fsspec: pip install 'kg-populator[cluster]'")
+        return
+    try:
+        files = fsspec.open_files(url, "rb")
+    except (ValueError, ImportError, OSError) as exc:  # unknown protocol, missing driver
+        yield InputError(url, " ".join(str(exc).split()) or type(exc).__name__)
+        return
+    if not files:
+        yield InputError(url, "no such file or directory")
+    for item in files:
+        name = item.fs.unstrip_protocol(item.path)
+        try:
+            with item as fh:
+                data = fh.read(max_bytes + 1)
+        except OSError as exc:
+            yield InputError(name, _os_problem(exc))
+            continue
+        if len(data) > max_bytes:
+            yield _too_large(name, len(data), max_bytes)
+        else:
+            yield _article_or_error(data, name, name)

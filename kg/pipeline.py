@@ -4,31 +4,28 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from rdflib import Graph
-from rdflib.namespace import RDF
-
 from kg import __version__
-from kg.build import Builder, new_graph
+from kg.build import Builder
 from kg.errors import InputError
 from kg.ingest import read_inputs
 from kg.iris import article_iri
 from kg.records import Article, Extraction, RunInfo
 from kg.resolve import resolve
-from kg.serialize import to_ntriples
 from kg.settings import Settings
-from kg.validate import ValidationReport, combine, validate
+from kg.validate import ValidationReport, combine
 from kg.validate import validate_store as validate_store  # kg.pipeline.validate_store, as before
-from kg.vocab import KG
 
 if TYPE_CHECKING:
+    from kg.phases import Part
     from kg.store import Store
+    from kg.stream import Streamed
 
 logger = logging.getLogger(__name__)
 
@@ -75,69 +72,45 @@ def build(
     batch: int = VALIDATION_BATCH,
     sink: Callable[[str, bytes], None] | None = None,
 ) -> Built:
-    """Build each article's graph, validate them a batch at a time, keep N-Triples.
+    """Build each article's graph, validate them a batch at a time, keep N-Triples
+    (:func:`kg.phases.build_part`, in this process, over records held in memory).
 
     Each article's IRI and sorted N-Triples go to ``sink`` if given (a writer
     that keeps only what its output needs), else into :attr:`Built.graphs`.
-
-    Validating batches of whole article graphs is the same as validating
-    their merge: every shape is about one node and the triples around it,
-    and each article's graph carries the type and label of every entity it
-    names (one label per entity in a run). A batch that does not conform is
-    validated article by article: an article whose graph does not conform is
-    quarantined (:attr:`Built.rejected`, never kept) and the others go on.
     """
+    from kg.phases import build_part
+
     out = Built()
     if result.builder is None:
         return out
-    builder = result.builder
     keep = sink if sink is not None else out.graphs.__setitem__
     reports: list[ValidationReport] = []
     for start in range(0, len(result.extractions), batch):
-        part = [(ex, builder.article_graph(ex)) for ex in result.extractions[start : start + batch]]
-        if check:
-            merged = new_graph()
-            for _, graph in part:
-                merged += graph
-            report = validate(merged)
-            if not report.conforms:
-                part = _quarantine(part, out, reports)
-            else:
-                reports.append(report)
-        for ex, graph in part:
-            keep(str(builder.article_node(ex.article)), to_ntriples(graph))
-            out.articles += 1
-            out.statements += sum(1 for _ in graph.subjects(RDF.type, KG.Statement))
+        part = build_part(result.extractions[start : start + batch], result.builder, check)
+        _take(part, out, keep, reports)
     if check:
         out.report = combine(reports)
     return out
 
 
-def _quarantine(
-    part: list[tuple[Extraction, Graph]], out: Built, reports: list[ValidationReport]
-) -> list[tuple[Extraction, Graph]]:
-    """The articles of a failed batch whose own graphs conform; the others are rejected."""
-    good = []
-    for ex, graph in part:
-        alone = new_graph()
-        alone += graph
-        report = validate(alone)
-        if report.conforms:
-            good.append((ex, graph))
-            reports.append(report)
-        else:
-            logger.info("%s: graph does not conform; quarantined", ex.article.identifier)
-            out.rejected.append((ex.article.identifier, report))
-    return good
+def _take(
+    part: Part, out: Built, keep: Callable[[str, bytes], None], reports: list[ValidationReport]
+) -> None:
+    for name, data in part.graphs:
+        keep(name, data)
+    out.articles += len(part.graphs)
+    out.statements += part.statements
+    out.rejected.extend(part.rejected)
+    reports.extend(part.reports)
 
 
 def _articles(
     inputs: Sequence[str],
-    result: RunResult,
+    result: RunResult | Streamed,
     on_error: Callable[[InputError], None] | None,
     globs: Sequence[str] = (),
-) -> list[Article]:
-    articles: list[Article] = []
+) -> Iterator[Article]:
+    """The inputs' articles, read one at a time; failures go to ``result.failures``."""
     seen: dict[str, str] = {}
     for item in read_inputs(inputs, globs=globs):
         if isinstance(item, Article) and item.identifier in seen:
@@ -152,8 +125,7 @@ def _articles(
                 on_error(item)
         else:
             seen[item.identifier] = item.source
-            articles.append(item)
-    return articles
+            yield item
 
 
 def _model_version(model: str) -> str:
@@ -207,7 +179,7 @@ def run(
     from kg.extract import extract_articles  # spaCy: only when extracting
 
     result = RunResult()
-    articles = _articles(inputs, result, on_error, settings.globs)
+    articles = list(_articles(inputs, result, on_error, settings.globs))
     if skip is not None:
         articles = list(skip(articles))
     result.articles = articles
@@ -229,7 +201,7 @@ def run(
 class IngestResult:
     """What ``ingest`` did: the run, its graphs, what it skipped or replaced, if it loaded."""
 
-    run: RunResult
+    run: Streamed
     built: Built
     skipped: int
     loaded: bool
@@ -285,16 +257,24 @@ def ingest(
         held.update(stored_names(store))
         return [ex for iri, ex in held.items() if iri not in replaced]
 
-    result = run(
-        inputs, settings, on_error=on_error, skip=keep, on_progress=on_progress, stored=others
+    from kg.stream import stream
+
+    result = stream(
+        inputs,
+        settings,
+        None,
+        on_error=on_error,
+        skip=keep,
+        on_progress=on_progress,
+        stored=others,
     )
-    built = build(result, check=settings.validate)
+    built = result.built
     # Nothing new, or a graph that does not conform: nothing is loaded.
     if not built.graphs or (built.report is not None and not built.report.conforms):
         return IngestResult(result, built, skipped, loaded=False)
-    assert result.builder is not None
+    assert result.resolution is not None
     rest = {iri: ex for iri, ex in held.items() if iri not in built.graphs}
-    extra = updates(store, settings.base, resolve(held.values()), result.builder.res, rest)
+    extra = updates(store, settings.base, resolve(held.values()), result.resolution, rest)
     store.replace_graphs({**built.graphs, **extra})
     store.load_ontology()
     return IngestResult(

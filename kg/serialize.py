@@ -11,13 +11,17 @@ import errno
 import os
 import stat
 import tempfile
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
+from typing import BinaryIO
 
 import pyoxigraph as ox
 from rdflib import Graph
 
 from kg.vocab import PREFIXES
+
+_NAMESPACES = {p: b"<" + ns.encode() for p, ns in PREFIXES.items()}
 
 
 def to_turtle(graph: Graph) -> bytes:
@@ -76,40 +80,105 @@ def _layout(line: bytes) -> bytes:
 
 
 class TripleLines:
-    """Collects graphs' sorted N-Triples as one set of lines: each triple kept once."""
+    """Collects graphs' sorted N-Triples as one sorted set of lines: each triple kept once
+    (past a bound, sorted runs go to disk: :class:`kg.sortlines.SortedLines`)."""
 
-    def __init__(self) -> None:
-        self._lines: set[bytes] = set()
+    unique = True
+
+    def __init__(self, folder: str | None = None) -> None:
+        from kg.sortlines import SortedLines
+
+        self.lines = SortedLines(folder, unique=self.unique)
+        #: the contract's prefixes whose namespace some line uses (for Turtle's header)
+        self.used: set[str] = set()
+
+    def _lines_of(self, name: str, data: bytes) -> Iterable[bytes]:
+        return data.split(b"\n")
 
     def add(self, name: str, data: bytes) -> None:
-        """Take one graph's N-Triples (``name`` is not kept: triples have no graph)."""
-        self._lines.update(data.split(b"\n"))
+        """Take the N-Triples of the graph named ``name`` (a triple has no graph here)."""
+        self.used.update(p for p, ns in _NAMESPACES.items() if ns in data and p not in self.used)
+        self.lines.extend(line for line in self._lines_of(name, data) if line)
 
     def ntriples(self) -> bytes:
-        """The union, sorted; the collector is emptied (memory goes as the bytes come)."""
-        lines, self._lines = self._lines, set()
-        lines.discard(b"")
-        ordered = sorted(lines)
-        del lines
-        return b"\n".join(ordered) + b"\n" if ordered else b""
+        """The union, sorted, as bytes; the collector is emptied."""
+        return b"".join(line + b"\n" for line in self.lines.merged())
+
+    def write(self, fmt: str, out: BinaryIO) -> None:
+        """Write the union as ``nt`` or ``turtle`` to ``out``, a block at a time."""
+        if fmt == "turtle":
+            write_turtle(self.lines.merged(), {p: PREFIXES[p] for p in self.used}, out)
+        else:
+            for line in self.lines.merged():
+                out.write(line + b"\n")
 
 
-class QuadLines:
+class QuadLines(TripleLines):
     """Collects graphs' N-Triples as N-Quad lines, each graph's triples in its graph."""
 
-    def __init__(self) -> None:
-        self._lines: list[bytes] = []
+    unique = False  # a graph's triples are unique, and graphs differ
 
-    def add(self, name: str, data: bytes) -> None:
-        """Take the N-Triples of the graph named ``name``."""
+    def _lines_of(self, name: str, data: bytes) -> Iterable[bytes]:
         suffix = f" <{name}> .".encode()
-        self._lines.extend(line[:-1].rstrip() + suffix for line in data.split(b"\n") if line)
+        return (line[:-1].rstrip() + suffix for line in data.split(b"\n") if line)
 
     def nquads(self) -> bytes:
         """Every quad, sorted; the collector is emptied."""
-        lines, self._lines = self._lines, []
-        lines.sort()
-        return b"\n".join(lines) + b"\n" if lines else b""
+        return self.ntriples()
+
+    def write(self, fmt: str, out: BinaryIO) -> None:
+        """Write every quad, sorted, to ``out``."""
+        for line in self.lines.merged():
+            out.write(line + b"\n")
+
+
+#: Lines of N-Triples turned into Turtle at once: whole subjects, about this many lines.
+TURTLE_CHUNK = 20_000
+
+
+def write_turtle(lines: Iterable[bytes], used: Mapping[str, str], out: BinaryIO) -> None:
+    """Sorted N-Triples lines as Turtle on ``out``: the bytes :func:`turtle_from_ntriples`
+    gives for their whole, written a few thousand subjects at a time.
+
+    A subject's triples are contiguous in sorted lines and oxigraph writes one
+    block per subject, so blocks of whole subjects serialised apart join into
+    the same text.
+    """
+    head = [f"@prefix {p}: <{ns}> .".encode() for p, ns in sorted(used.items())]
+    first = True
+    trailing = b""
+    for chunk in _subject_chunks(lines, TURTLE_CHUNK):
+        body = ox.serialize(
+            ox.parse(b"\n".join(chunk) + b"\n", format=ox.RdfFormat.N_TRIPLES),
+            format=ox.RdfFormat.TURTLE,
+            prefixes=dict(used),
+        )
+        for line in body.split(b"\n"):
+            if not line or line.startswith(b"@prefix "):
+                continue
+            if first:
+                out.write(b"\n".join(head) + (b"\n\n" if head else b""))
+                first = False
+            else:
+                out.write(trailing + b"\n")
+            laid = _layout(line)
+            # The last block's blank line is not written: held until a line follows.
+            trailing = b"\n" if laid.endswith(b"\n") else b""
+            out.write(laid.rstrip(b"\n"))
+    if not first:
+        out.write(b"\n")
+
+
+def _subject_chunks(lines: Iterable[bytes], size: int) -> Iterator[list[bytes]]:
+    """Lines in runs of about ``size``, each run ending where a subject does."""
+    chunk: list[bytes] = []
+    for line in lines:
+        if len(chunk) >= size and not line.startswith(chunk[-1][: chunk[-1].find(b" ") + 1]):
+            yield chunk
+            chunk = []
+        chunk.append(line)
+    if chunk:
+        yield chunk
 
 
 def merge_ntriples(graphs: Mapping[str, bytes]) -> bytes:
@@ -157,14 +226,23 @@ def _umask() -> int:
 
 
 def write_atomic(path: str, data: bytes) -> None:
-    """Write ``data`` to ``path`` without ever leaving half a file or losing one.
+    """Write ``data`` to ``path`` without ever leaving half a file or losing one
+    (see :func:`atomic_writer`)."""
+    with atomic_writer(path) as fh:
+        fh.write(data)
+
+
+@contextmanager
+def atomic_writer(path: str) -> Iterator[BinaryIO]:
+    """A file to write ``path`` through, in pieces, without ever leaving half a file.
 
     A regular file (or a new one) is written through a temporary file next to
-    it and a rename: an error or Ctrl-C leaves the old file as it was. A
-    symbolic link is written through (the file it points to is replaced,
-    the link stays). A FIFO, a device or a socket is opened and written to as
-    it is, never replaced by a regular file. The new file gets the old file's
-    permission bits, or those the umask gives a new file (not mkstemp's 0600).
+    it, renamed into place when the block ends: an error or Ctrl-C leaves the
+    old file as it was. A symbolic link is written through (the file it
+    points to is replaced, the link stays). A FIFO, a device or a socket is
+    opened and written to as it is, never replaced by a regular file. The new
+    file gets the old file's permission bits, or those the umask gives a new
+    file (not mkstemp's 0600).
     """
     try:
         info: os.stat_result | None = Path(path).stat()  # through links
@@ -176,7 +254,7 @@ def write_atomic(path: str, data: bytes) -> None:
         # A FIFO or a device (/dev/stdout, a link to a pipe): written through, as
         # it is named (its real path may be no path at all: "pipe:[123]").
         with Path(path).open("wb") as fh:
-            fh.write(data)
+            yield fh
         return
     target = Path(os.path.realpath(path))
     mode = stat.S_IMODE(info.st_mode) if info is not None else 0o666 & ~_umask()
@@ -184,7 +262,7 @@ def write_atomic(path: str, data: bytes) -> None:
     try:
         with os.fdopen(fd, "wb") as fh:
             os.fchmod(fh.fileno(), mode)
-            fh.write(data)
+            yield fh
             fh.flush()
             os.fsync(fh.fileno())
         Path(tmp).replace(target)

@@ -33,3 +33,5 @@ class Settings:
     relations_model: str | None = None
     #: file-name patterns choosing which files of input folders are articles
     globs: tuple[str, ...] = ()
+    #: a Dask scheduler's address (``tcp://HOST:PORT``) to run on, or None for this machine
+    cluster: str | None = None
