@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from datetime import UTC
 from decimal import Decimal
+from typing import NamedTuple
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import PROV, RDF, RDFS, SKOS, XSD
@@ -53,6 +54,15 @@ def new_graph() -> Graph:
     graph = Graph(bind_namespaces="none")
     bind_prefixes(graph)
     return graph
+
+
+class _Planned(NamedTuple):
+    """A relation's resolved subject, predicate, object and statement IRI."""
+
+    subject: URIRef
+    predicate: URIRef
+    obj: URIRef | Literal
+    statement: URIRef
 
 
 class Builder:
@@ -169,18 +179,30 @@ class Builder:
                 graph.add((node, SCHEMA.author, ent_node))
             elif m.rule in ("metadata:cited", "outlet"):
                 graph.add((node, SCHEMA.citation, ent_node))
-        statements = set()
+        # Two readings that name one entity differently ("EA", "Electronic Arts") are one
+        # statement once resolved: the one dedupe rule again, on the resolved ends.
+        chosen: dict[URIRef, tuple[Relation, _Planned]] = {}
         for rel in dedupe_relations(ex.relations):
-            st = self._add_relation(graph, node, aid, rel)
-            if st is not None:
-                statements.add(st)
+            planned = self._plan_relation(graph, node, aid, rel)
+            if planned is None:
+                continue
+            old = chosen.get(planned.statement)
+            if old is None or (rel.modality.caution, rel.confidence) > (
+                old[0].modality.caution,
+                old[0].confidence,
+            ):
+                chosen[planned.statement] = (rel, planned)
+        for rel, planned in chosen.values():
+            self._add_relation(graph, node, aid, rel, planned)
         self._lookups = {}
         self._described = set()
-        return len(statements)
+        return len(chosen)
 
-    def _add_relation(
+    def _plan_relation(
         self, graph: Graph, article: URIRef, aid: str, rel: Relation
-    ) -> URIRef | None:
+    ) -> _Planned | None:
+        """A relation's resolved ends and statement IRI; None when its ends do not resolve
+        or do not fit the contract."""
         predicate = predicate_iri(rel.predicate)
         subject = self._lookup(aid, rel.subject_cls, rel.subject)
         obj = None if rel.obj_cls is None else self._lookup(aid, rel.obj_cls, rel.obj)
@@ -199,6 +221,12 @@ class Builder:
         else:
             o = self._describe(graph, obj)
         st = URIRef(statement_iri(self.base, s, predicate, o.n3(), str(article), rel.evidence))
+        return _Planned(s, predicate, o, st)
+
+    def _add_relation(
+        self, graph: Graph, article: URIRef, aid: str, rel: Relation, planned: _Planned
+    ) -> None:
+        s, predicate, o, st = planned
         graph.add((st, RDF.type, KG.Statement))
         graph.add((st, RDF.subject, s))
         graph.add((st, RDF.predicate, predicate))
@@ -220,4 +248,3 @@ class Builder:
                 graph.add((st, KG.attributedTo, self._describe(graph, source)))
         if rel.modality.is_plain:
             graph.add((s, predicate, o))
-        return st

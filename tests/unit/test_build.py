@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from rdflib import URIRef
 from rdflib.namespace import RDF
 
@@ -84,3 +86,46 @@ def test_one_statement_per_fact_and_sentence_keeps_the_best_confidence():
     (st,) = graph.subjects(RDF.type, KG.Statement)
     assert float(graph.value(st, KG.confidence)) == 0.9
     assert validate(graph).conforms
+
+
+def test_two_names_of_one_entity_make_one_statement_the_one_dedupe_rule_decides():
+    # "Acme Holdings (AH)": the acronym resolves to the long name, so two readings of
+    # one sentence are one statement once resolved, with one confidence and one rule.
+    sentence = "Acme Holdings (AH) is led by Ann Lee."
+    article = Article("a.txt", sentence, "a.txt", content_hash="f" * 64)
+    mentions = (("Ann Lee", "Person"), ("Acme Holdings", "Organization"), ("AH", "Organization"))
+    readings = [
+        Relation(
+            "Ann Lee",
+            "Person",
+            "kg:leaderOf",
+            "Acme Holdings",
+            "Organization",
+            sentence,
+            confidence=0.6,
+            rule="one",
+        ),
+        Relation(
+            "Ann Lee",
+            "Person",
+            "kg:leaderOf",
+            "AH",
+            "Organization",
+            sentence,
+            confidence=0.8,
+            rule="two",
+        ),
+    ]
+    ex = Extraction(article, tuple(Mention(t, c, 0, 1) for t, c in mentions), tuple(readings))
+    graph = Builder(BASE, resolve([ex])).article_graph(ex)
+    (st,) = graph.subjects(RDF.type, KG.Statement)
+    assert [str(c) for c in graph.objects(st, KG.confidence)] == ["0.8"]
+    assert [str(r) for r in graph.objects(st, KG.rule)] == ["two"]
+    assert validate(graph).conforms
+    # the more cautious reading wins, whatever its confidence
+    cautious = (replace(readings[0], modality=Modality.NEGATED), readings[1])
+    ex = replace(ex, relations=cautious)
+    graph = Builder(BASE, resolve([ex])).article_graph(ex)
+    (st,) = graph.subjects(RDF.type, KG.Statement)
+    assert graph.value(st, KG.modality) == KG.Negated
+    assert not list(graph.triples((None, KG.leaderOf, None)))
