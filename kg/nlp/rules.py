@@ -15,8 +15,10 @@ def load_rules(name: str) -> dict[str, Any]:
     return tomllib.loads(data_path(f"{name}.toml").read_text(encoding="utf-8"))
 
 
+@functools.cache
 def word_set(name: str, *keys: str) -> frozenset[str]:
-    """A frozen set of the lower-case words under ``keys`` in a rules file."""
+    """A frozen set of the lower-case words under ``keys`` in a rules file (built once:
+    rules ask for their lists token by token)."""
     data: Any = load_rules(name)
     for key in keys:
         data = data[key]

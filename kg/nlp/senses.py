@@ -227,6 +227,9 @@ def _vote(found: list[Found], doc: Doc, surnames: set[str]) -> list[Found]:
 def _listed_after_kind(found: list[Found], doc: Doc) -> set[str]:
     """Names listed after a plural kind of organisation ("clubs like Everton and Bolton",
     "firms such as Acme, Zenith or Apex") that NER took for people or places."""
+    text = doc.text.lower()
+    if " like " not in text and " such as " not in text and " including " not in text:
+        return set()  # no list to read: spare a pass over the tokens
     kinds = word_set("entities", "organization", "listed_kinds")
     starts = {f.start: f for f in found}
     names: set[str] = set()
@@ -258,6 +261,9 @@ def awards(found: list[Found], doc: Doc) -> list[Found]:
     the ceremony in every mention, singular or plural ("won the Oscar", "at the Oscars"),
     under the plural name."""
     cues = word_set("entities", "event", "award_cues")
+    text = doc.text.lower()
+    if not any(cue in text for cue in cues):
+        return found  # no award named: spare two passes over the tokens
     words: set[str] = set()
     for tok in doc:
         if not (tok.is_title and tok.is_alpha) or tok.is_sent_start or len(tok) < 3:
