@@ -35,7 +35,6 @@ from kg.nlp.titles import (
     leads_place,
     match_title,
     norm_title,
-    opens_title,
     org_target,
     past_marked,
     title_text,
@@ -115,7 +114,7 @@ def _title_before(
     while (
         i > sent_start
         and name_start - i < MAX_TITLE_WORDS
-        and (doc[i - 1].i not in by_token or _title_word_named(doc[i - 1], by_token))
+        and doc[i - 1].i not in by_token
         and "\n" not in doc[i - 1].whitespace_
         and (
             is_title_modifier(doc[i - 1])
@@ -189,12 +188,6 @@ def _office_field(tok: Token) -> bool:
     """A field of an office, in a list of fields ("Trade and Industry Secretary"); not a
     title of its own ("actress and singer")."""
     return tok.lower_ in word_set("titles", "lesser") and not is_title_word(tok)
-
-
-def _title_word_named(tok: Token, by_token: dict[int, Found]) -> bool:
-    """A title's own word that NER took for a one-word name ("Home Secretary")."""
-    found = by_token[tok.i]
-    return found.end - found.start == 1 and found.cls in (ORGANIZATION, PLACE) and opens_title(tok)
 
 
 def _past_before(doc: Doc, i: int, sent_start: int, by_token: dict[int, Found]) -> bool:
