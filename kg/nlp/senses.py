@@ -95,7 +95,7 @@ def clubs_and_firms(found: list[Found], doc: Doc, gaz: Gazetteer) -> list[Found]
 def no_title_words(found: list[Found], doc: Doc) -> list[Found]:
     """A title's own word that NER took for a name ("Home" of "Home Secretary",
     "Supreme" of "Supreme Leader") names nothing."""
-    from kg.nlp.titles import is_title_word, opens_title  # titles imports this module
+    from kg.nlp.titles import opens_title  # titles imports this module
 
     return [
         f
@@ -105,14 +105,16 @@ def no_title_words(found: list[Found], doc: Doc) -> list[Found]:
             and f.cls in (ORGANIZATION, PLACE)
             and f.rule.startswith("ner")
             and opens_title(doc[f.start])
-            and _before_title(doc, f.end, is_title_word, opens_title)
+            and _before_title(doc, f.end)
         )
     ]
 
 
-def _before_title(doc: Doc, i: int, is_title_word, opens_title) -> bool:  # noqa: ANN001
+def _before_title(doc: Doc, i: int) -> bool:
     """Whether a title word follows at ``i``, or "and" and another title's opening word
     ("Trade and Industry Secretary")."""
+    from kg.nlp.titles import is_title_word, opens_title  # titles imports this module
+
     if i < len(doc) and is_title_word(doc[i]):
         return True
     return (
